@@ -1,0 +1,102 @@
+"""Asset checks: files a deck refers to must exist, stay inside the deck and be usable images."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from PIL import Image
+
+from deckgen.diagnostics import Diagnostics, Pos
+
+MAX_IMAGE_BYTES = 30_000_000
+MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 × 5000: far beyond what a card or cover needs
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnostics,
+                  suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> Path | None:
+    """The checked absolute path of an asset named relative to the deck folder `root`."""
+    if not value.strip():
+        diags.add(pos, field, "the path is empty")
+        return None
+    raw = Path(value)
+    if raw.is_absolute():
+        diags.add(pos, field, f"'{value}' is an absolute path",
+                  "put the file in the deck folder (e.g. assets/) and give the path relative to it")
+        return None
+    root_real = root.resolve()
+    try:
+        target = (root / raw).resolve()
+    except (OSError, RuntimeError):
+        diags.add(pos, field, f"'{value}' cannot be resolved (a symlink loop?)")
+        return None
+    if not target.is_relative_to(root_real):
+        diags.add(pos, field, f"'{value}' points outside the deck folder",
+                  "copy the file into the deck folder (e.g. assets/) and refer to it there")
+        return None
+    if not target.exists():
+        diags.add(pos, field, f"file '{value}' does not exist", _nearby_hint(root / raw))
+        return None
+    if not target.is_file():
+        diags.add(pos, field, f"'{value}' is not a file")
+        return None
+    if suffixes and target.suffix.lower() not in suffixes:
+        diags.add(pos, field, f"'{value}' has the wrong kind of name",
+                  "use a file ending in " + " or ".join(suffixes))
+        return None
+    return target
+
+
+def check_image(path: Path, pos: Pos, field: str, diags: Diagnostics) -> bool:
+    """True when `path` is a readable PNG or JPEG of sane size."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            diags.add(pos, field, f"image is {size / 1e6:.0f} MB; the limit is "
+                      f"{MAX_IMAGE_BYTES / 1e6:.0f} MB", "export it at 300 dpi for its printed size")
+            return False
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    diags.add(pos, field, f"image is {width}×{height} pixels; that is far more "
+                              "than print needs", "resize it to at most 4000 pixels on its long side")
+                    return False
+                if img.format not in ("PNG", "JPEG"):
+                    diags.add(pos, field, f"image format {img.format} is not supported",
+                              "save it as PNG or JPEG")
+                    return False
+                img.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        diags.add(pos, field, "image is absurdly large", "resize it to at most 4000 pixels")
+        return False
+    except OSError as exc:
+        diags.add(pos, field, f"'{path.name}' is not a readable image ({_reason(exc)})",
+                  "export it again as PNG or JPEG")
+        return False
+    except Exception as exc:  # Pillow raises many kinds of errors on corrupt files
+        diags.add(pos, field, f"'{path.name}' is not a readable image ({type(exc).__name__})",
+                  "export it again as PNG or JPEG")
+        return False
+    return True
+
+
+def _reason(exc: OSError) -> str:
+    text = str(exc)
+    return text if len(text) < 80 else text[:77] + "…"
+
+
+def _nearby_hint(wanted: Path) -> str | None:
+    folder = wanted.parent
+    try:
+        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    except OSError:
+        return None
+    from deckgen.diagnostics import did_you_mean
+
+    hint = did_you_mean(wanted.name, names)
+    if hint:
+        return hint
+    return "paths are relative to the deck folder, e.g. assets/logo.png"

@@ -1,0 +1,250 @@
+"""Command line: validate, build, list, new, calibrate and watch, with plain messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from deckgen import __version__
+from deckgen.diagnostics import DeckError, Diagnostics, forget_sources
+from deckgen.outputs import FILENAMES, OUTPUTS, BuildOptions
+from deckgen.units import UnitError, parse_length
+
+DECK_ARG = click.argument("deck", default="deck", type=click.Path(path_type=Path))
+
+
+def _report(error: DeckError) -> None:
+    diags: Diagnostics = error.diagnostics
+    click.echo(diags.format(), err=True)
+    count = len(diags)
+    click.echo(f"\n{count} problem{'s' if count != 1 else ''} found.", err=True)
+
+
+def _fail(error: DeckError, nothing_written: bool = False) -> None:
+    _report(error)
+    if nothing_written:
+        click.echo("Nothing was written; earlier outputs are unchanged.", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="deckgen")
+def main() -> None:
+    """Turn card definitions in YAML into print-ready card decks, blank sheets and workbooks."""
+
+
+@main.command()
+@DECK_ARG
+def validate(deck: Path) -> None:
+    """Load DECK and check everything; print each problem with its file and line."""
+    from deckgen.build import load_checked
+
+    try:
+        loaded, _ = load_checked(deck)
+    except DeckError as error:
+        _fail(error)
+    click.echo(f"{deck}: {len(loaded.cards)} cards in {len(loaded.categories)} categories, "
+               "no problems.")
+
+
+@main.command(name="list")
+@DECK_ARG
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per card.")
+def list_cards(deck: Path, as_json: bool) -> None:
+    """List the cards of DECK."""
+    from deckgen.load import load_deck
+
+    try:
+        loaded = load_deck(deck)
+    except DeckError as error:
+        _fail(error)
+    roles = {c.id: c.role for c in loaded.categories}
+    if as_json:
+        rows: list[dict[str, Any]] = []
+        for card in loaded.cards:
+            rows.append({
+                "id": card.id,
+                "category": card.category,
+                "role": roles.get(card.category),
+                "title": card.title,
+                "subtitle": card.subtitle,
+                "body": card.body,
+                "items": list(card.items),
+                "prompts": list(card.prompts),
+                "examples": list(card.examples),
+                "recipe": {role: list(ids) for role, ids in card.recipe} or None,
+                "layout": card.layout,
+                "copies": card.copies,
+                "family": card.family,
+                "level": card.level,
+            })
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max((len(c.id) for c in loaded.cards), default=2)
+    for card in loaded.cards:
+        click.echo(f"{card.id:<{width}}  {card.category:<14} {card.title}")
+    click.echo(f"{len(loaded.cards)} cards")
+
+
+def _offset(_ctx: click.Context, _param: click.Parameter, value: str | None,
+            ) -> tuple[float, float]:
+    if not value:
+        return (0.0, 0.0)
+    parts = value.split(",")
+    if len(parts) != 2:
+        raise click.BadParameter("give X,Y in mm, e.g. --back-offset 0.5,-1")
+    try:
+        x, y = (parse_length(p.strip()) for p in parts)
+    except UnitError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return (x, y)
+
+
+class _Progress:
+    """A one-line progress display on a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        self.shown = True
+        click.echo(f"\r  {name:<11} {done:>6}/{total:<6}", nl=False, err=True)
+        if done >= total:
+            click.echo("\r" + " " * 30 + "\r", nl=False, err=True)
+
+
+@main.command()
+@DECK_ARG
+@click.option("-o", "--out", default="build", type=click.Path(path_type=Path),
+              show_default=True, help="Folder for the outputs.")
+@click.option("--only", "only", multiple=True, type=click.Choice(OUTPUTS),
+              help="Build only these outputs (repeatable).")
+@click.option("--png", is_flag=True, help="Also write one PNG per face at 300 dpi.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper for sheets and workbook.")
+@click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long",
+              show_default=True, help="How backs line up with fronts when printed two-sided.")
+@click.option("--back-offset", callback=_offset, metavar="X,Y",
+              help="Shift back pages by X,Y mm to correct a printer (see `deckgen calibrate`).")
+@click.option("--cmyk", is_flag=True, help="Write CMYK colours only (for print shops).")
+@click.option("--blank", "blank_count", type=click.IntRange(0, 1000),
+              help="Blank cards per category (default: each category's `blanks`).")
+@click.option("--category", "categories", multiple=True, metavar="ID",
+              help="Blank cards for this category only (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | None,
+          duplex: str, back_offset: tuple[float, float], cmyk: bool, blank_count: int | None,
+          categories: tuple[str, ...], quiet: bool) -> None:
+    """Build every output of DECK into OUT."""
+    from deckgen.build import build as run_build
+
+    outputs = only or ("cards", "print-shop", "blank", "workbook", *(("png",) if png else ()))
+    options = BuildOptions(outputs=tuple(outputs), paper=paper, duplex=duplex,  # type: ignore[arg-type]
+                           back_offset=back_offset, cmyk=cmyk, blank_count=blank_count,
+                           blank_categories=categories)
+    progress = _Progress(not quiet and sys.stderr.isatty())
+    started = time.monotonic()
+    try:
+        written = run_build(deck, out, options, progress)
+    except DeckError as error:
+        _fail(error, nothing_written=True)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted; earlier outputs are unchanged.", err=True)
+        sys.exit(130)
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}")
+        click.echo(f"done in {time.monotonic() - started:.1f} s")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--from", "base", default="builtin:prepersonalization", show_default=True,
+              help="The deck to extend: builtin:NAME or a path to a deck folder.")
+def new(directory: Path, base: str) -> None:
+    """Create a branded deck in DIRECTORY that extends another deck."""
+    from deckgen.scaffold import ScaffoldError, scaffold
+
+    try:
+        scaffold(directory, base)
+    except ScaffoldError as exc:
+        click.echo(f"deckgen new: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Created {directory}. Next: deckgen build {directory} -o {directory}/build")
+
+
+@main.command()
+@click.option("-o", "--out", default="build/calibration.pdf", type=click.Path(path_type=Path),
+              show_default=True)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+def calibrate(out: Path, paper: str) -> None:
+    """Write a duplex calibration sheet that tells you your printer's --back-offset."""
+    from deckgen.calibrate import write_calibration
+    from deckgen.outputs import publish, staging
+
+    with staging(out.parent) as stage:
+        write_calibration(str(stage / out.name), paper)
+        publish(stage, out.parent, [out.name])
+    click.echo(f"wrote {out}: print it two-sided at 100 %, then follow the instructions on it.")
+
+
+@main.command()
+@DECK_ARG
+@click.option("-o", "--out", default="build", type=click.Path(path_type=Path), show_default=True)
+@click.option("--only", "only", multiple=True, type=click.Choice(OUTPUTS))
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between checks.")
+def watch(deck: Path, out: Path, only: tuple[str, ...], interval: float) -> None:
+    """Rebuild DECK whenever one of its files changes (Ctrl-C to stop)."""
+    from deckgen.build import build as run_build
+
+    options = BuildOptions(outputs=tuple(only) or ("cards", "print-shop", "blank", "workbook"))
+    click.echo(f"watching {deck}; Ctrl-C to stop")
+    last: dict[Path, float] = {}
+    try:
+        while True:
+            current = _snapshot(deck)
+            if current != last:
+                last = current
+                forget_sources()
+                _rebuild(lambda: run_build(deck, out, options), deck)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _snapshot(deck: Path) -> dict[Path, float]:
+    files: dict[Path, float] = {}
+    for path in deck.rglob("*"):
+        if path.is_file() and "build" not in path.parts:
+            try:
+                files[path] = path.stat().st_mtime
+            except OSError:
+                continue
+    return files
+
+
+def _rebuild(run: Callable[[], list[Path]], deck: Path) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    try:
+        written = run()
+    except DeckError as error:
+        _report(error)
+        click.echo(f"[{stamp}] not rebuilt; fix the problems above and save again", err=True)
+        return
+    click.echo(f"[{stamp}] rebuilt {len(written)} output(s) of {deck}")
+
+
+__all__ = ["FILENAMES", "main"]

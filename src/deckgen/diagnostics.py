@@ -1,0 +1,121 @@
+"""Diagnostics: user-facing problems with a file, line, column, field path and a hint."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """A place in a source file; line and column count from 1."""
+
+    file: Path
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    pos: Pos
+    field: str
+    message: str
+    hint: str | None = None
+
+    def format(self) -> str:
+        where = _display_path(self.pos.file)
+        if self.pos.line:
+            where += f":{self.pos.line}:{self.pos.col}"
+        head = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        lines = [head]
+        source = _source_line(self.pos)
+        if source is not None:
+            lines.append(f"    {source}")
+            lines.append("    " + _caret_padding(source, self.pos.col) + "^")
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Diagnostics:
+    """Collects every problem so the user sees them all at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, pos: Pos, field_path: str, message: str, hint: str | None = None) -> None:
+        diag = Diagnostic(pos, field_path, message, hint)
+        if diag not in self.items:
+            self.items.append(diag)
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        for diag in other:
+            if diag not in self.items:
+                self.items.append(diag)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (str(d.pos.file), d.pos.line, d.pos.col))
+
+    def format(self) -> str:
+        return "\n".join(d.format() for d in self.sorted())
+
+
+class DeckError(Exception):
+    """Raised when a deck cannot be used; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        self.diagnostics = diagnostics
+        super().__init__(diagnostics.format())
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest choice, or None when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # a different drive on Windows
+        return str(path)
+    return rel if not rel.startswith(".." + os.sep + "..") else str(path)
+
+
+_line_cache: dict[Path, list[str] | None] = {}
+
+
+def _source_line(pos: Pos) -> str | None:
+    if pos.line <= 0:
+        return None
+    if pos.file not in _line_cache:
+        try:
+            text = pos.file.read_bytes().decode("utf-8", errors="replace")
+            _line_cache[pos.file] = text.splitlines()
+        except OSError:
+            _line_cache[pos.file] = None
+    lines = _line_cache[pos.file]
+    if lines is None or pos.line > len(lines):
+        return None
+    line = lines[pos.line - 1].rstrip()
+    return line if len(line) <= 200 else line[:200] + "…"
+
+
+def _caret_padding(source: str, col: int) -> str:
+    # Keep tabs so the caret lines up under the same column in a terminal.
+    prefix = source[: max(col - 1, 0)]
+    return "".join("\t" if ch == "\t" else " " for ch in prefix)
+
+
+def forget_sources() -> None:
+    """Drop cached source lines (files may have been edited, e.g. by `watch`)."""
+    _line_cache.clear()

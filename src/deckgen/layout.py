@@ -1,0 +1,309 @@
+"""Layouts: YAML templates with `extends`, resolved into element specs for one card size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from deckgen import yamlsrc as ys
+from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
+from deckgen.resources import data_dir
+from deckgen.units import UnitError, parse_length
+
+KINDS = ("fill", "band", "text", "rule", "flow", "recipe", "level", "grid", "footer", "logo",
+         "icon", "lines", "idbox", "frame", "mark")
+FIELDS = ("title", "subtitle", "body", "items", "prompts", "examples", "category", "question",
+          "deck-title", "deck-subtitle", "brand-name", "role")
+COLORS = ("text", "muted", "category", "white", "primary", "back", "paper", "tint")
+ALIGNS = ("left", "center", "right")
+WEIGHTS = ("regular", "bold", "black")
+
+ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "right", "after",
+                "gap", "font", "weight", "italic", "size", "min-size", "leading", "align",
+                "color", "fill", "max-lines", "uppercase", "label", "labels", "thickness",
+                "width", "spacing", "valign", "draw")
+LAYOUT_KEYS = ("extends", "elements", "remove", "description")
+
+Length = tuple[float, bool]  # (value, is_percent): percent of the card's trim height or width
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of a layout, with unresolved lengths (they depend on the card size)."""
+
+    name: str
+    kind: str
+    options: dict[str, object] = field(default_factory=dict)
+    pos: Pos = Pos(Path("."))
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.options.get(key, default)
+
+    def str_opt(self, key: str, default: str) -> str:
+        value = self.options.get(key, default)
+        return value if isinstance(value, str) else default
+
+    def num(self, key: str, default: float) -> float:
+        value = self.options.get(key, default)
+        return float(value) if isinstance(value, (int, float)) else default
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.options.get(key, default)
+        return value if isinstance(value, bool) else default
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    elements: tuple[Element, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in points relative to the trim box's lower-left corner."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+
+def resolve_length(value: Length, total: float) -> float:
+    number, percent = value
+    return total * number / 100 if percent else number
+
+
+def element_box(el: Element, width: float, height: float, safe: float,
+                top_override: float | None = None) -> Box:
+    """The element's box on a card of `width` × `height` points.
+
+    Text elements are clamped to the safe zone whatever the layout says, so a layout can never
+    push text where a trimmer might cut it.
+    """
+    def opt(key: str, total: float) -> float | None:
+        value = el.options.get(key)
+        return resolve_length(value, total) if isinstance(value, tuple) else None  # type: ignore[arg-type]
+
+    art = el.kind in ("fill", "band", "frame", "mark")
+    default_inset = 0.0 if art else safe
+    left = opt("left", width)
+    right = opt("right", width)
+    x0 = default_inset if left is None else left
+    x1 = width - (default_inset if right is None else right)
+    top = opt("top", height)
+    bottom = opt("bottom", height)
+    span = opt("height", height)
+    y_top = height - (top if top is not None else (0.0 if art else safe))
+    if top_override is not None:
+        y_top = top_override
+    if span is not None:
+        y_bottom = y_top - span
+        if bottom is not None:
+            y_bottom = max(y_bottom, bottom)
+    else:
+        y_bottom = bottom if bottom is not None else (0.0 if art else safe)
+    if not art:
+        x0, x1 = max(x0, safe), min(x1, width - safe)
+        y_top, y_bottom = min(y_top, height - safe), max(y_bottom, safe)
+    return Box(x0, y_bottom, max(x1 - x0, 0.0), max(y_top - y_bottom, 0.0))
+
+
+class LayoutSet:
+    """Every layout available to a deck: built-in ones overridden by the deck's own."""
+
+    def __init__(self, layouts: dict[str, Layout]) -> None:
+        self.layouts = layouts
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.layouts
+
+    def get(self, name: str) -> Layout:
+        return self.layouts[name]
+
+    def names(self) -> list[str]:
+        return sorted(self.layouts)
+
+
+_builtin_cache: dict[str, tuple[dict[str, ys.Map], dict[str, Pos]]] = {}
+
+
+def load_layouts(deck_layout_dirs: tuple[Path, ...] = ()) -> LayoutSet:
+    """Built-in layouts plus those in the deck folders' `layouts/`; DeckError on problems."""
+    diags = Diagnostics()
+    raw: dict[str, ys.Map] = {}
+    for folder in (data_dir("layouts"), *reversed(deck_layout_dirs)):
+        for path in sorted(folder.glob("*.yaml")):
+            raw.update(_read_layout_file(path, diags))
+    layouts: dict[str, Layout] = {}
+    for name in raw:
+        layout = _resolve(name, raw, diags, stack=())
+        if layout is not None:
+            layouts[name] = layout
+    if diags:
+        raise DeckError(diags)
+    return LayoutSet(layouts)
+
+
+def _read_layout_file(path: Path, diags: Diagnostics) -> dict[str, ys.Map]:
+    node = ys.read_yaml(path, diags)
+    top = ys.mapping(node, "", diags) if node is not None else None
+    out: dict[str, ys.Map] = {}
+    for key, value in top or ():
+        layout = ys.mapping(value, key.value, diags)
+        if layout is None:
+            continue
+        ys.check_keys(layout, LAYOUT_KEYS, key.value, diags)
+        out[key.value] = layout
+    return out
+
+
+def _resolve(name: str, raw: dict[str, ys.Map], diags: Diagnostics,
+             stack: tuple[str, ...]) -> Layout | None:
+    node = raw[name]
+    elements: dict[str, Element] = {}
+    parent = ys.text(node.get("extends"), f"{name}.extends", diags)
+    if parent is not None:
+        where = node.get("extends").pos  # type: ignore[union-attr]
+        if parent in stack or parent == name:
+            diags.add(where, f"{name}.extends", "layouts extend each other in a cycle: "
+                      + " → ".join((*stack, name, parent)))
+            return None
+        if parent not in raw:
+            diags.add(where, f"{name}.extends", f"no layout is called '{parent}'",
+                      did_you_mean(parent, raw))
+            return None
+        base = _resolve(parent, raw, diags, (*stack, name))
+        if base is None:
+            return None
+        elements = {el.name: el for el in base.elements}
+    for i, item in enumerate(ys.sequence(node.get("remove"), f"{name}.remove", diags) or ()):
+        gone = ys.text(item, f"{name}.remove[{i}]", diags)
+        if gone is not None and elements.pop(gone, None) is None:
+            diags.add(item.pos, f"{name}.remove", f"the layout has no element '{gone}'",
+                      did_you_mean(gone, elements))
+    for key, value in ys.mapping(node.get("elements"), f"{name}.elements", diags) or ():
+        path = f"{name}.elements.{key.value}"
+        spec = ys.mapping(value, path, diags)
+        if spec is None:
+            continue
+        inherited = elements.get(key.value)
+        el = _read_element(key.value, spec, path, diags, inherited)
+        if el is not None:
+            elements[key.value] = el
+    return Layout(name, tuple(elements.values()), node.pos)
+
+
+def _read_element(name: str, spec: ys.Map, path: str, diags: Diagnostics,
+                  inherited: Element | None) -> Element | None:
+    ys.check_keys(spec, ELEMENT_KEYS, path, diags)
+    options: dict[str, object] = dict(inherited.options) if inherited else {}
+    kind = ys.text(spec.get("kind"), path + ".kind", diags)
+    if kind is None:
+        if inherited is None:
+            diags.add(spec.pos, path + ".kind", "required field is missing",
+                      "e.g. kind: text; kinds: " + ", ".join(KINDS))
+            return None
+        kind = inherited.kind
+    elif kind not in KINDS:
+        diags.add(spec.get("kind").pos, path + ".kind", f"unknown kind '{kind}'",  # type: ignore[union-attr]
+                  did_you_mean(kind, KINDS) or "kinds: " + ", ".join(KINDS))
+        return None
+    for key, value in spec:
+        k = key.value
+        where = f"{path}.{k}"
+        if k in ("kind",) or k not in ELEMENT_KEYS:
+            continue
+        parsed = _option(k, value, where, diags)
+        if parsed is not None:
+            options[k] = parsed
+    return Element(name, kind, options, spec.pos)
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "field": FIELDS, "color": COLORS, "fill": COLORS, "align": ALIGNS, "weight": WEIGHTS,
+    "font": ("heading", "body"), "valign": ("top", "middle", "bottom"),
+}
+
+
+def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
+    if key in ("top", "bottom", "height", "left", "right", "gap", "width", "thickness",
+               "spacing"):
+        value = ys.text(node, where, diags)
+        return None if value is None else _parse_box_length(value, node.pos, where, diags)
+    if key in ("size", "min-size", "leading"):
+        value = ys.text(node, where, diags)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            diags.add(node.pos, where, f"must be a number, not '{value}'")
+            return None
+        if not 0 < number <= 200:
+            diags.add(node.pos, where, f"{number:g} is out of range")
+            return None
+        return number
+    if key == "max-lines":
+        return ys.integer(node, where, diags, lo=1, hi=50)
+    if key in ("italic", "uppercase", "draw"):
+        value = ys.text(node, where, diags)
+        if value is None:
+            return None
+        if value.lower() in ("true", "yes", "on"):
+            return True
+        if value.lower() in ("false", "no", "off"):
+            return False
+        diags.add(node.pos, where, f"must be true or false, not '{value}'")
+        return None
+    if key in ("fields",):
+        values = ys.text_list(node, where, diags)
+        for value in values:
+            if value not in FIELDS:
+                diags.add(node.pos, where, f"unknown field '{value}'", did_you_mean(value, FIELDS))
+        return values
+    if key == "labels":
+        labels = ys.mapping(node, where, diags)
+        out: dict[str, str] = {}
+        for k, v in labels or ():
+            text = ys.text(v, f"{where}.{k.value}", diags)
+            if text is not None:
+                out[k.value] = text
+        return out
+    value = ys.text(node, where, diags)
+    if value is None:
+        return None
+    choices = _CHOICES.get(key)
+    if choices and value not in choices and not (key in ("color", "fill")
+                                                 and value.startswith("#")):
+        diags.add(node.pos, where, f"unknown value '{value}'",
+                  did_you_mean(value, choices) or "use one of " + ", ".join(choices))
+        return None
+    return value
+
+
+def _parse_box_length(value: str, pos: Pos, where: str, diags: Diagnostics) -> Length | None:
+    text = value.strip()
+    if text.endswith("%"):
+        try:
+            return (float(text[:-1]), True)
+        except ValueError:
+            diags.add(pos, where, f"'{value}' is not a percentage")
+            return None
+    try:
+        return (parse_length(text), False)
+    except UnitError as exc:
+        diags.add(pos, where, str(exc), "or a percentage of the card, e.g. 20%")
+        return None
+
+
+Side = Literal["front", "back"]

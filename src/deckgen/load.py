@@ -1,0 +1,671 @@
+"""Loading: a deck folder (and the decks it extends) into a checked, immutable Deck."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deckgen import yamlsrc as ys
+from deckgen.assets import check_image, resolve_asset
+from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
+from deckgen.model import (
+    LEVEL_NAMES,
+    ROLES,
+    Brand,
+    Card,
+    CardSpec,
+    CatalogueEntry,
+    Category,
+    Deck,
+    FontRef,
+)
+from deckgen.resources import builtin_deck
+from deckgen.units import CARD_SIZES_MM, Color, UnitError, mm, parse_color, parse_length
+from deckgen.workbook_model import Workbook
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PAPERS = ("a4", "letter")
+FAMILIES = ("onboarding", "messaging", "recommendations", "layout", "search", "offers",
+            "service", "control-trust")
+MAX_CARDS_PER_FILE = 20_000
+MAX_EXTENDS_DEPTH = 8
+
+TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories")
+DECK_KEYS = ("title", "subtitle", "edition", "language")
+CARD_SPEC_KEYS = ("size", "bleed", "safe")
+BRAND_KEYS = ("name", "logo", "colors", "fonts")
+FONT_ROLES = ("heading", "body")
+CATEGORY_KEYS = ("id", "name", "role", "question", "color", "icon", "layout", "blanks")
+CARD_FILE_KEYS = ("category", "cards")
+CARD_KEYS = ("id", "title", "subtitle", "body", "items", "prompts", "examples", "category",
+             "layout", "copies", "family", "level", "recipe")
+CATALOGUE_KEYS = ("name", "family", "level", "channel", "note")
+
+
+@dataclass
+class _Layer:
+    """What one deck folder says, before it is merged over the decks it extends."""
+
+    root: Path
+    meta: dict[str, str | None] = field(default_factory=dict)
+    meta_pos: Pos | None = None
+    card_spec: CardSpec | None = None
+    paper: str | None = None
+    brand_name: str | None = None
+    logo: Path | None = None
+    colors: dict[str, Color] = field(default_factory=dict)
+    fonts: dict[str, FontRef] = field(default_factory=dict)
+    categories: dict[str, dict[str, object]] = field(default_factory=dict)
+    category_pos: dict[str, Pos] = field(default_factory=dict)
+    cards: dict[str, Card] = field(default_factory=dict)
+    removed: list[tuple[str, Pos]] = field(default_factory=list)
+    layout_dirs: list[Path] = field(default_factory=list)
+    catalogue: tuple[CatalogueEntry, ...] | None = None
+    workbook: Workbook | None = None
+    has_workbook: bool = False
+    sources: list[Path] = field(default_factory=list)
+
+
+def load_deck(folder: Path | str) -> Deck:
+    """Load and check a deck folder; raise DeckError listing every problem found."""
+    diags = Diagnostics()
+    root = Path(folder)
+    layer = _load_layer(root, diags, stack=())
+    deck = _finish(layer, diags) if layer is not None else None
+    if diags or deck is None:
+        if not diags:
+            diags.add(Pos(root), "", "the deck could not be loaded")
+        raise DeckError(diags)
+    return deck
+
+
+def resolve_extends(value: str, here: Path) -> Path | None:
+    """The folder named by an `extends:` value, or None for an unknown built-in."""
+    if value.startswith("builtin:"):
+        return builtin_deck(value.removeprefix("builtin:"))
+    return (here / value).resolve()
+
+
+def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Layer | None:
+    deck_file = root / "deck.yaml"
+    if not root.is_dir():
+        diags.add(Pos(root), "", "deck folder does not exist",
+                  "give the folder that holds deck.yaml, e.g. `deckgen build deck`")
+        return None
+    if not deck_file.is_file():
+        diags.add(Pos(deck_file), "", "deck.yaml is missing",
+                  "every deck folder needs a deck.yaml; `deckgen new DIR` makes one")
+        return None
+    node = ys.read_yaml(deck_file, diags)
+    if node is None:
+        return None
+    top = ys.mapping(node, "", diags)
+    if top is None:
+        if isinstance(node, ys.Scalar) and node.null:
+            diags.add(node.pos, "deck", "deck.yaml is empty", "start with `deck:` and a `title:`")
+        return None
+    ys.check_keys(top, TOP_KEYS, "", diags)
+
+    base: _Layer | None = None
+    extends = ys.text(top.get("extends"), "extends", diags)
+    if extends is not None:
+        base = _load_base(extends, top.key_pos("extends"), root, diags, stack)
+        if base is None:
+            return None
+
+    layer = _Layer(root=root)
+    layer.sources.append(deck_file)
+    _read_meta(top, layer, diags, required=base is None)
+    _read_card_spec(top, layer, diags)
+    _read_paper(top, layer, diags)
+    _read_brand(top, layer, diags)
+    _read_categories(top, layer, diags, inherited=base.categories if base else {})
+    _read_card_files(layer, diags)
+    _read_catalogue(layer, diags)
+    _read_workbook(layer, diags)
+    if (root / "layouts").is_dir():
+        layer.layout_dirs.append(root / "layouts")
+    remove = top.get("remove")
+    for i, item in enumerate(ys.sequence(remove, "remove", diags) or ()):
+        value = ys.text(item, ys.join("remove", i), diags, required=True)
+        if value is not None:
+            layer.removed.append((value, item.pos))
+    if remove is not None and base is None:
+        diags.add(top.key_pos("remove"), "remove", "`remove` needs `extends`",
+                  "remove drops cards of the deck this one extends; delete the card instead")
+    return _merge(base, layer, diags) if base is not None else layer
+
+
+def _load_base(value: str, pos: Pos, root: Path, diags: Diagnostics,
+               stack: tuple[Path, ...]) -> _Layer | None:
+    base_dir = resolve_extends(value, root)
+    if base_dir is None:
+        diags.add(pos, "extends", f"there is no built-in deck '{value.removeprefix('builtin:')}'",
+                  "use builtin:prepersonalization or a path to a deck folder")
+        return None
+    here = root.resolve()
+    chain = (*stack, here)
+    if base_dir in chain:
+        names = " → ".join(str(p) for p in (*chain, base_dir))
+        diags.add(pos, "extends", f"decks extend each other in a cycle: {names}",
+                  "one of these decks must stop extending the other")
+        return None
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        diags.add(pos, "extends", f"more than {MAX_EXTENDS_DEPTH} decks extend each other")
+        return None
+    if not (base_dir / "deck.yaml").is_file():
+        diags.add(pos, "extends", f"'{value}' is not a deck folder (no deck.yaml in {base_dir})",
+                  "paths are relative to this deck folder")
+        return None
+    return _load_layer(base_dir, diags, chain)
+
+
+def _read_meta(top: ys.Map, layer: _Layer, diags: Diagnostics, required: bool) -> None:
+    node = top.get("deck")
+    meta = ys.mapping(node, "deck", diags)
+    if meta is None:
+        if required and node is None:
+            diags.add(top.pos, "deck", "required section is missing",
+                      "add `deck:` with at least `title: Your deck title`")
+        return
+    layer.meta_pos = meta.pos
+    ys.check_keys(meta, DECK_KEYS, "deck", diags, required=("title",) if required else ())
+    for key in DECK_KEYS:
+        if meta.get(key) is not None:
+            layer.meta[key] = ys.text(meta.get(key), f"deck.{key}", diags, max_len=200)
+    language = layer.meta.get("language")
+    if language is not None and not re.fullmatch(r"[a-zA-Z]{2,3}([_-][a-zA-Z]{2})?", language):
+        diags.add(meta.get("language").pos, "deck.language",  # type: ignore[union-attr]
+                  f"'{language}' is not a language code", "write e.g. en, en_GB or de")
+
+
+def _read_card_spec(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
+    spec = ys.mapping(top.get("card"), "card", diags)
+    if spec is None:
+        return
+    ys.check_keys(spec, CARD_SPEC_KEYS, "card", diags)
+    size_name, width, height = "poker", mm(63.5), mm(88.9)
+    size = spec.get("size")
+    if isinstance(size, ys.Map):
+        ys.check_keys(size, ("width", "height"), "card.size", diags, required=("width", "height"))
+        w = _length(size.get("width"), "card.size.width", diags, lo=mm(20), hi=mm(300))
+        h = _length(size.get("height"), "card.size.height", diags, lo=mm(20), hi=mm(300))
+        if w is not None and h is not None:
+            size_name, width, height = "custom", w, h
+    elif size is not None:
+        name = ys.text(size, "card.size", diags)
+        if name is not None:
+            if name.lower() in CARD_SIZES_MM:
+                size_name = name.lower()
+                width, height = (mm(v) for v in CARD_SIZES_MM[size_name])
+            else:
+                diags.add(size.pos, "card.size", f"unknown card size '{name}'",
+                          did_you_mean(name.lower(), CARD_SIZES_MM)
+                          or "use " + ", ".join(CARD_SIZES_MM) + " or {width: …, height: …}")
+    bleed = _length(spec.get("bleed"), "card.bleed", diags, lo=0, hi=mm(10))
+    safe = _length(spec.get("safe"), "card.safe", diags, lo=0, hi=mm(15))
+    bleed = mm(3) if bleed is None else bleed
+    safe = mm(3) if safe is None else safe
+    if safe * 2 >= min(width, height) * 0.6:
+        diags.add(spec.get("safe").pos if spec.get("safe") else spec.pos,  # type: ignore[union-attr]
+                  "card.safe", "the safe zone leaves almost no room for text",
+                  "use 3mm to 5mm")
+    layer.card_spec = CardSpec(size_name, width, height, bleed, safe)
+
+
+def _length(node: ys.Node | None, path: str, diags: Diagnostics, *, lo: float,
+            hi: float) -> float | None:
+    value = ys.text(node, path, diags)
+    if value is None or node is None:
+        return None
+    try:
+        points = parse_length(value)
+    except UnitError as exc:
+        diags.add(node.pos, path, str(exc))
+        return None
+    if not lo <= points <= hi:
+        diags.add(node.pos, path, f"{value} is out of range",
+                  f"use a value from {lo / mm(1):g}mm to {hi / mm(1):g}mm")
+        return None
+    return points
+
+
+def _color(node: ys.Node | None, path: str, diags: Diagnostics) -> Color | None:
+    value = ys.text(node, path, diags)
+    if value is None or node is None:
+        return None
+    try:
+        return parse_color(value)
+    except UnitError as exc:
+        hint = None
+        if node.pos.line and isinstance(node, ys.Scalar) and node.null:
+            hint = None
+        elif value.startswith("#") is False and re.fullmatch(r"[0-9a-fA-F]{6}", value):
+            hint = f'write "#{value}" in quotes: YAML reads # as the start of a comment'
+        diags.add(node.pos, path, str(exc), hint)
+        return None
+
+
+def _read_paper(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
+    node = top.get("paper")
+    value = ys.text(node, "paper", diags)
+    if value is None or node is None:
+        return
+    if value.lower() not in PAPERS:
+        diags.add(node.pos, "paper", f"unknown paper '{value}'",
+                  did_you_mean(value.lower(), PAPERS) or "use a4 or letter")
+        return
+    layer.paper = value.lower()
+
+
+def _read_brand(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
+    brand = ys.mapping(top.get("brand"), "brand", diags)
+    if brand is None:
+        return
+    ys.check_keys(brand, BRAND_KEYS, "brand", diags)
+    layer.brand_name = ys.text(brand.get("name"), "brand.name", diags, max_len=100)
+    logo_node = brand.get("logo")
+    logo = ys.text(logo_node, "brand.logo", diags)
+    if logo is not None and logo_node is not None:
+        path = resolve_asset(layer.root, logo, logo_node.pos, "brand.logo", diags)
+        if path is not None and check_image(path, logo_node.pos, "brand.logo", diags):
+            layer.logo = path
+    colors = ys.mapping(brand.get("colors"), "brand.colors", diags)
+    for key, value in colors or ():
+        if not ID_RE.match(key.value):
+            diags.add(key.pos, f"brand.colors.{key.value}", "colour names are [a-z0-9-]")
+            continue
+        color = _color(value, f"brand.colors.{key.value}", diags)
+        if color is not None:
+            layer.colors[key.value] = color
+    fonts = ys.mapping(brand.get("fonts"), "brand.fonts", diags)
+    if fonts is not None:
+        ys.check_keys(fonts, FONT_ROLES, "brand.fonts", diags)
+        for role in FONT_ROLES:
+            node = fonts.get(role)
+            spec = ys.text(node, f"brand.fonts.{role}", diags)
+            if spec is None or node is None:
+                continue
+            if spec.lower().endswith((".ttf", ".otf")):
+                path = resolve_asset(layer.root, spec, node.pos, f"brand.fonts.{role}", diags,
+                                     suffixes=(".ttf",))
+                if path is None:
+                    continue
+            layer.fonts[role] = FontRef(spec, layer.root)
+
+
+def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
+                     inherited: dict[str, dict[str, object]]) -> None:
+    seq = ys.sequence(top.get("categories"), "categories", diags)
+    if seq is None:
+        return
+    for i, item in enumerate(seq):
+        path = ys.join("categories", i)
+        cat = ys.mapping(item, path, diags)
+        if cat is None:
+            continue
+        cat_id = ys.text(cat.get("id"), path + ".id", diags, required=True)
+        if cat.get("id") is None:
+            diags.add(cat.pos, path + ".id", "required field is missing",
+                      "every category needs an id such as `id: audiences`")
+            continue
+        if cat_id is None:
+            continue
+        if not ID_RE.match(cat_id):
+            diags.add(cat.get("id").pos, path + ".id",  # type: ignore[union-attr]
+                      f"'{cat_id}' is not a valid id", "use lowercase letters, digits and -")
+            continue
+        if cat_id in layer.categories:
+            first = layer.category_pos[cat_id]
+            diags.add(cat.pos, path + ".id",
+                      f"category '{cat_id}' is declared twice (first on line {first.line})")
+            continue
+        is_new = cat_id not in inherited
+        ys.check_keys(cat, CATEGORY_KEYS, path, diags,
+                      required=("name", "color") if is_new else ())
+        values: dict[str, object] = {}
+        for key in ("name", "question", "layout"):
+            if cat.get(key) is not None:
+                values[key] = ys.text(cat.get(key), f"{path}.{key}", diags, max_len=120)
+        role_node = cat.get("role")
+        role = ys.text(role_node, path + ".role", diags)
+        if role is not None and role_node is not None:
+            if role not in ROLES:
+                diags.add(role_node.pos, path + ".role", f"unknown role '{role}'",
+                          did_you_mean(role, ROLES) or "use one of " + ", ".join(ROLES))
+            else:
+                values["role"] = role
+        if cat.get("color") is not None:
+            color = _color(cat.get("color"), path + ".color", diags)
+            if color is not None:
+                values["color"] = color
+        icon_node = cat.get("icon")
+        icon = ys.text(icon_node, path + ".icon", diags)
+        if icon is not None and icon_node is not None:
+            icon_path = resolve_asset(layer.root, icon, icon_node.pos, path + ".icon", diags)
+            if icon_path is not None and check_image(icon_path, icon_node.pos, path + ".icon",
+                                                     diags):
+                values["icon"] = icon_path
+        blanks = ys.integer(cat.get("blanks"), path + ".blanks", diags, lo=0, hi=500)
+        if blanks is not None:
+            values["blanks"] = blanks
+        layer.categories[cat_id] = values
+        layer.category_pos[cat_id] = cat.pos
+
+
+def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
+    folder = layer.root / "cards"
+    if not folder.is_dir():
+        return
+    seen: dict[str, Pos] = {}
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        if path.resolve().parent != folder.resolve():
+            diags.add(Pos(path), "", "card file is a link to a file outside cards/")
+            continue
+        layer.sources.append(path)
+        node = ys.read_yaml(path, diags)
+        if node is None:
+            continue
+        if isinstance(node, ys.Scalar) and node.null:
+            continue
+        top = ys.mapping(node, "", diags)
+        if top is None:
+            diags.add(node.pos, "cards", "a card file holds `category:` and a list `cards:`")
+            continue
+        ys.check_keys(top, CARD_FILE_KEYS, "", diags, required=("cards",))
+        default_category = ys.text(top.get("category"), "category", diags)
+        default_pos = top.get("category").pos if top.get("category") else top.pos  # type: ignore[union-attr]
+        cards = ys.sequence(top.get("cards"), "cards", diags)
+        if cards is None:
+            continue
+        if len(cards) > MAX_CARDS_PER_FILE:
+            diags.add(cards.pos, "cards", f"{len(cards)} cards in one file is too many")
+            continue
+        for i, item in enumerate(cards):
+            card = _read_card(item, ys.join("cards", i), default_category, default_pos, diags)
+            if card is None:
+                continue
+            if card.id in seen:
+                first = seen[card.id]
+                diags.add(card.pos, f"cards[{i}].id",
+                          f"card id '{card.id}' is used twice (first at "
+                          f"{_short_path(first.file, layer.root)}:{first.line})",
+                          "give each card its own id")
+                continue
+            seen[card.id] = card.pos
+            layer.cards[card.id] = card
+
+
+def _short_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _read_card(node: ys.Node, path: str, default_category: str | None, default_pos: Pos,
+               diags: Diagnostics) -> Card | None:
+    card = ys.mapping(node, path, diags)
+    if card is None:
+        if node is not None and not (isinstance(node, ys.Scalar) and node.null):
+            return None
+        return None
+    before = len(diags)
+    ys.check_keys(card, CARD_KEYS, path, diags, required=("id", "title"))
+    field_pos = {key.value: value.pos for key, value in card}
+    card_id = ys.text(card.get("id"), path + ".id", diags)
+    if card_id is not None and not ID_RE.match(card_id):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", card_id.lower()).strip("-")
+        diags.add(field_pos["id"], path + ".id", f"'{card_id}' is not a valid id",
+                  f"use lowercase letters, digits and -, e.g. '{suggestion or 'my-card'}'")
+        card_id = None
+    title = ys.text(card.get("title"), path + ".title", diags, max_len=300)
+    category = ys.text(card.get("category"), path + ".category", diags) or default_category
+    category_pos = field_pos.get("category", default_pos)
+    if category is None:
+        diags.add(card.pos, path + ".category", "the card has no category",
+                  "add `category:` to the card or at the top of the file")
+    copies = ys.integer(card.get("copies"), path + ".copies", diags, lo=1, hi=1000)
+    level = ys.integer(card.get("level"), path + ".level", diags, lo=1, hi=5)
+    family_node = card.get("family")
+    family = ys.text(family_node, path + ".family", diags)
+    if family is not None and family_node is not None and family not in FAMILIES:
+        diags.add(family_node.pos, path + ".family", f"unknown family '{family}'",
+                  did_you_mean(family, FAMILIES) or "use one of " + ", ".join(FAMILIES))
+    recipe = _read_recipe(card.get("recipe"), path + ".recipe", diags)
+    if len(diags) > before or card_id is None or title is None or category is None:
+        return None
+    field_pos["category"] = category_pos
+    if "recipe" in field_pos:
+        for role_key, role_node in card.get("recipe") or ():  # type: ignore[union-attr]
+            field_pos[f"recipe.{role_key.value}"] = role_node.pos
+    return Card(
+        id=card_id,
+        title=title,
+        category=category,
+        subtitle=ys.text(card.get("subtitle"), path + ".subtitle", diags, max_len=300),
+        body=ys.text(card.get("body"), path + ".body", diags),
+        items=ys.text_list(card.get("items"), path + ".items", diags),
+        prompts=ys.text_list(card.get("prompts"), path + ".prompts", diags),
+        examples=ys.text_list(card.get("examples"), path + ".examples", diags),
+        layout=ys.text(card.get("layout"), path + ".layout", diags),
+        copies=copies or 1,
+        family=family,
+        level=level,
+        recipe=recipe,
+        pos=card.pos,
+        field_pos=field_pos,
+    )
+
+
+def _read_recipe(node: ys.Node | None, path: str,
+                 diags: Diagnostics) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    recipe = ys.mapping(node, path, diags)
+    if recipe is None:
+        return ()
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for key, value in recipe:
+        if key.value not in ROLES:
+            diags.add(key.pos, f"{path}.{key.value}", "unknown recipe role",
+                      did_you_mean(key.value, ROLES) or "use " + ", ".join(ROLES))
+            continue
+        if isinstance(value, ys.Scalar) and not value.null:
+            ids: tuple[str, ...] = (value.value,)
+        else:
+            ids = ys.text_list(value, f"{path}.{key.value}", diags)
+        out.append((key.value, ids))
+    order = {role: i for i, role in enumerate(ROLES)}
+    return tuple(sorted(out, key=lambda pair: order[pair[0]]))
+
+
+def _read_catalogue(layer: _Layer, diags: Diagnostics) -> None:
+    path = layer.root / "catalogue.yaml"
+    if not path.is_file():
+        return
+    layer.sources.append(path)
+    node = ys.read_yaml(path, diags)
+    top = ys.mapping(node, "", diags) if node is not None else None
+    if top is None:
+        return
+    ys.check_keys(top, ("catalogue",), "", diags, required=("catalogue",))
+    entries: list[CatalogueEntry] = []
+    names: dict[str, Pos] = {}
+    for i, item in enumerate(ys.sequence(top.get("catalogue"), "catalogue", diags) or ()):
+        where = ys.join("catalogue", i)
+        entry = ys.mapping(item, where, diags)
+        if entry is None:
+            continue
+        ys.check_keys(entry, CATALOGUE_KEYS, where, diags,
+                      required=("name", "family", "level", "channel"))
+        values = {k: ys.text(entry.get(k), f"{where}.{k}", diags, max_len=200)
+                  for k in CATALOGUE_KEYS}
+        level_node = entry.get("level")
+        if values["level"] is not None and values["level"] not in LEVEL_NAMES:
+            diags.add(level_node.pos if level_node else entry.pos, where + ".level",
+                      f"unknown size level '{values['level']}'",
+                      did_you_mean(values["level"], LEVEL_NAMES)
+                      or "use " + ", ".join(LEVEL_NAMES))
+            continue
+        family_node = entry.get("family")
+        if values["family"] is not None and values["family"] not in FAMILIES:
+            diags.add(family_node.pos if family_node else entry.pos, where + ".family",
+                      f"unknown family '{values['family']}'",
+                      did_you_mean(values["family"], FAMILIES) or "use " + ", ".join(FAMILIES))
+            continue
+        name, family, level, channel = (values[k] for k in ("name", "family", "level", "channel"))
+        if name is None or family is None or level is None or channel is None:
+            continue
+        if name in names:
+            diags.add(entry.pos, where + ".name",
+                      f"'{name}' is already in the catalogue (line {names[name].line})")
+            continue
+        names[name] = entry.pos
+        entries.append(CatalogueEntry(name, family, level, channel, values["note"]))
+    layer.catalogue = tuple(entries)
+
+
+def _read_workbook(layer: _Layer, diags: Diagnostics) -> None:
+    path = layer.root / "workbook.yaml"
+    if not path.is_file():
+        return
+    layer.sources.append(path)
+    layer.has_workbook = True
+    node = ys.read_yaml(path, diags)
+    if node is None:
+        return
+    from deckgen.workbook_load import parse_workbook
+
+    layer.workbook = parse_workbook(node, diags)
+
+
+def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
+    """Lay `layer` over `base`: cards replace by id, categories and brand merge key by key."""
+    merged = _Layer(root=layer.root)
+    merged.meta = {**base.meta, **{k: v for k, v in layer.meta.items() if v is not None}}
+    merged.meta_pos = layer.meta_pos or base.meta_pos
+    merged.card_spec = layer.card_spec or base.card_spec
+    merged.paper = layer.paper or base.paper
+    merged.brand_name = layer.brand_name or base.brand_name
+    merged.logo = layer.logo or base.logo
+    merged.colors = {**base.colors, **layer.colors}
+    merged.fonts = {**base.fonts, **layer.fonts}
+    merged.categories = {k: dict(v) for k, v in base.categories.items()}
+    merged.category_pos = dict(base.category_pos)
+    for cat_id, values in layer.categories.items():
+        merged.categories.setdefault(cat_id, {}).update(values)
+        merged.category_pos[cat_id] = layer.category_pos[cat_id]
+    merged.cards = dict(base.cards)
+    for card_id, pos in layer.removed:
+        if card_id in merged.cards:
+            del merged.cards[card_id]
+        else:
+            diags.add(pos, "remove", f"the base deck has no card '{card_id}'",
+                      did_you_mean(card_id, merged.cards))
+    merged.cards.update(layer.cards)
+    merged.layout_dirs = layer.layout_dirs + base.layout_dirs
+    merged.catalogue = layer.catalogue if layer.catalogue is not None else base.catalogue
+    merged.has_workbook = layer.has_workbook or base.has_workbook
+    merged.workbook = layer.workbook if layer.has_workbook else base.workbook
+    merged.sources = layer.sources + base.sources
+    return merged
+
+
+def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
+    categories = _finish_categories(layer, diags)
+    by_id = {c.id: c for c in categories}
+    cards = [c for c in layer.cards.values() if _check_card(c, by_id, layer, diags)]
+    order = {c.id: i for i, c in enumerate(categories)}
+    cards.sort(key=lambda c: order.get(c.category, len(order)))  # stable: file order inside
+    title = layer.meta.get("title")
+    if title is None:
+        if layer.meta_pos is not None:
+            diags.add(layer.meta_pos, "deck.title", "required field is missing")
+        return None
+    spec = layer.card_spec or CardSpec("poker", mm(63.5), mm(88.9), mm(3), mm(3))
+    brand = Brand(
+        name=layer.brand_name or title,
+        logo=layer.logo,
+        colors=layer.colors,
+        fonts=layer.fonts,
+    )
+    return Deck(
+        root=layer.root,
+        title=title,
+        subtitle=layer.meta.get("subtitle"),
+        edition=layer.meta.get("edition"),
+        language=layer.meta.get("language") or "en",
+        card=spec,
+        paper=layer.paper or "a4",
+        brand=brand,
+        categories=tuple(categories),
+        cards=tuple(cards),
+        layout_dirs=tuple(layer.layout_dirs),
+        catalogue=layer.catalogue or (),
+        workbook=layer.workbook,
+        sources=tuple(layer.sources),
+    )
+
+
+def _finish_categories(layer: _Layer, diags: Diagnostics) -> list[Category]:
+    out: list[Category] = []
+    for cat_id, values in layer.categories.items():
+        pos = layer.category_pos[cat_id]
+        name = values.get("name")
+        color = values.get("color")
+        if not isinstance(name, str) or not isinstance(color, Color):
+            continue  # already reported where the category was declared
+        role = values.get("role")
+        question = values.get("question")
+        layout = values.get("layout")
+        icon = values.get("icon")
+        blanks = values.get("blanks")
+        out.append(Category(
+            id=cat_id,
+            name=name,
+            role=role if isinstance(role, str) else None,
+            question=question if isinstance(question, str) else "",
+            color=color,
+            icon=icon if isinstance(icon, Path) else None,
+            layout=layout if isinstance(layout, str) else None,
+            blanks=blanks if isinstance(blanks, int) else 2,
+            pos=pos,
+        ))
+    return out
+
+
+def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
+                diags: Diagnostics) -> bool:
+    if card.category not in categories:
+        if card.category not in layer.categories:  # an invalid declared one is reported there
+            diags.add(card.where("category"), "category",
+                      f"card '{card.id}': category '{card.category}' is not declared in deck.yaml",
+                      did_you_mean(card.category, categories)
+                      or "declare it under `categories:` in deck.yaml")
+        return False
+    ok = True
+    for role, ids in card.recipe:
+        for ref in ids:
+            target = layer.cards.get(ref)
+            where = card.where(f"recipe.{role}")
+            if target is None:
+                diags.add(where, f"recipe.{role}", f"card '{card.id}': no card has the id '{ref}'",
+                          did_you_mean(ref, layer.cards))
+                ok = False
+                continue
+            target_cat = categories.get(target.category)
+            target_role = target_cat.role if target_cat else None
+            if target_role != role:
+                diags.add(where, f"recipe.{role}",
+                          f"card '{card.id}': '{ref}' is a {target.category} card "
+                          f"(role {target_role or 'none'}), not a {role} card",
+                          _role_hint(role, categories))
+                ok = False
+    return ok
+
+
+def _role_hint(role: str, categories: dict[str, Category]) -> str:
+    names = [c.name for c in categories.values() if c.role == role]
+    if not names:
+        return f"no category has the role '{role}'"
+    return f"{role} takes cards of: " + ", ".join(names)

@@ -1,0 +1,118 @@
+"""The deck model: typed, immutable deck, categories, cards and brand (no YAML, no drawing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deckgen.diagnostics import Pos
+from deckgen.units import Color
+from deckgen.workbook_model import Workbook
+
+ROLES = ("who", "what", "when", "where", "why", "measure")
+LEVEL_NAMES = ("function", "feature", "experience", "product", "portfolio")
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    size_name: str  # a preset name, or "custom"
+    width: float  # points, trim
+    height: float
+    bleed: float
+    safe: float
+
+
+@dataclass(frozen=True)
+class FontRef:
+    """A font named in a deck: a bundled family name or a .ttf path relative to `base_dir`."""
+
+    spec: str
+    base_dir: Path
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    logo: Path | None
+    colors: dict[str, Color]
+    fonts: dict[str, FontRef]  # "heading", "body"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    role: str | None
+    question: str
+    color: Color
+    icon: Path | None
+    layout: str | None
+    blanks: int
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    title: str
+    category: str
+    subtitle: str | None = None
+    body: str | None = None
+    items: tuple[str, ...] = ()
+    prompts: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    layout: str | None = None
+    copies: int = 1
+    family: str | None = None
+    level: int | None = None
+    recipe: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    pos: Pos = Pos(Path("."))
+    field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+
+    def where(self, field_name: str) -> Pos:
+        return self.field_pos.get(field_name, self.pos)
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    name: str
+    family: str
+    level: str  # one of LEVEL_NAMES
+    channel: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Deck:
+    root: Path
+    title: str
+    subtitle: str | None
+    edition: str | None
+    language: str
+    card: CardSpec
+    paper: str
+    brand: Brand
+    categories: tuple[Category, ...]
+    cards: tuple[Card, ...]
+    layout_dirs: tuple[Path, ...] = ()  # deck layouts, most specific first
+    catalogue: tuple[CatalogueEntry, ...] = ()
+    workbook: Workbook | None = None
+    sources: tuple[Path, ...] = ()  # every file read, for `watch`
+
+    def category(self, category_id: str) -> Category:
+        for cat in self.categories:
+            if cat.id == category_id:
+                return cat
+        raise KeyError(category_id)
+
+    def card_by_id(self, card_id: str) -> Card | None:
+        for card in self.cards:
+            if card.id == card_id:
+                return card
+        return None
+
+    def cards_in(self, category_id: str) -> tuple[Card, ...]:
+        return tuple(c for c in self.cards if c.category == category_id)
+
+    def color(self, name: str, default: Color) -> Color:
+        return self.brand.colors.get(name, default)

@@ -1,0 +1,825 @@
+"""The card drawer: one face of one card, from the deck model and a layout, on any canvas."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.colors import CMYKColor
+from reportlab.lib.colors import Color as RLColor
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from deckgen import text as tx
+from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
+from deckgen.fonts import FontChain, FontError, FontFamily, load_family
+from deckgen.images import prepared_image
+from deckgen.layout import Box, Element, Layout, LayoutSet, element_box, load_layouts
+from deckgen.model import ROLES, Card, Category, Deck
+from deckgen.units import WHITE, Color, mm, parse_color
+
+DEFAULT_TEXT = parse_color("#1A1A1A")
+TEXT_FIELDS = ("title", "subtitle", "body", "items", "prompts", "examples")
+
+
+@dataclass(frozen=True)
+class Overflow:
+    field: str
+    lines: int
+    size: float
+
+
+@dataclass(frozen=True)
+class _Op:
+    """One drawing step of a planned face; planning measures, drawing only paints."""
+
+    paint: Callable[[Canvas], None]
+
+
+@dataclass
+class _Plan:
+    ops: list[_Op]
+    overflows: list[Overflow]
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What a face shows: a card, or a category alone (backs and blank cards)."""
+
+    category: Category
+    card: Card | None
+    side: str  # "front", "back", "blank"
+
+
+class CardFace:
+    """A face ready to draw; satisfies deckgen.faces.Face."""
+
+    def __init__(self, renderer: CardRenderer, subject: _Subject, layout: Layout,
+                 form_key: str | None) -> None:
+        self.renderer = renderer
+        self.subject = subject
+        self.layout = layout
+        self.form_key = form_key
+        spec = renderer.deck.card
+        self.width = spec.width
+        self.height = spec.height
+        self.bleed = spec.bleed
+        self._plan: _Plan | None = None
+
+    @property
+    def name(self) -> str:
+        card = self.subject.card
+        return card.id if card is not None else f"{self.subject.category.id}-{self.subject.side}"
+
+    def plan(self) -> _Plan:
+        if self._plan is None:
+            self._plan = self.renderer.plan(self.subject, self.layout)
+        return self._plan
+
+    def draw(self, canvas: Canvas, x: float, y: float) -> None:
+        plan = self.plan()
+        canvas.saveState()
+        canvas.translate(x, y)
+        for op in plan.ops:
+            op.paint(canvas)
+        canvas.restoreState()
+
+
+class CardRenderer:
+    """Draws every face of a deck; every output (sheets, print-shop, PNG, workbook) uses it."""
+
+    def __init__(self, deck: Deck, layouts: LayoutSet | None = None, *, cmyk: bool = False) -> None:
+        self.deck = deck
+        self.layouts = layouts if layouts is not None else load_layouts(deck.layout_dirs)
+        self.cmyk = cmyk
+        self.font_problems: list[tuple[str, str]] = []
+        self.heading = self._family("heading")
+        self.body = self._family("body")
+        self.numbers = {card.id: i + 1 for i, card in enumerate(deck.cards)}
+        self.total = len(deck.cards)
+        self.text_color = deck.color("text", DEFAULT_TEXT)
+        self.muted = self.text_color.mix(WHITE, 0.42)
+        self._faces: dict[tuple[str, str], CardFace] = {}
+
+    # -- public API -------------------------------------------------------------------------
+
+    def front(self, card: Card) -> CardFace:
+        key = ("front", card.id)
+        if key not in self._faces:
+            category = self.deck.category(card.category)
+            layout = self.layouts.get(self.layout_name(card, category))
+            self._faces[key] = CardFace(self, _Subject(category, card, "front"), layout, None)
+        return self._faces[key]
+
+    def back(self, card: Card) -> CardFace:
+        return self.category_back(self.deck.category(card.category))
+
+    def category_back(self, category: Category) -> CardFace:
+        key = ("back", category.id)
+        if key not in self._faces:
+            self._faces[key] = CardFace(self, _Subject(category, None, "back"),
+                                        self.layouts.get("back"), f"back-{category.id}")
+        return self._faces[key]
+
+    def blank(self, category: Category) -> CardFace:
+        key = ("blank", category.id)
+        if key not in self._faces:
+            name = "blank-recipe" if self.is_recipe_category(category) else "blank"
+            self._faces[key] = CardFace(self, _Subject(category, None, "blank"),
+                                        self.layouts.get(name), f"blank-{category.id}")
+        return self._faces[key]
+
+    def is_recipe_category(self, category: Category) -> bool:
+        if category.layout == "recipe":
+            return True
+        return any(c.recipe for c in self.deck.cards_in(category.id))
+
+    def layout_name(self, card: Card, category: Category) -> str:
+        for name in (card.layout, category.layout):
+            if name and name in self.layouts:
+                return name
+        return "recipe" if card.recipe else "standard"
+
+    def check(self) -> Diagnostics:
+        """Problems only drawing can find: unknown layouts, missing glyphs, overflowing text."""
+        diags = Diagnostics()
+        deck_yaml = self.deck.root / "deck.yaml"
+        for spec, message in self.font_problems:
+            diags.add(Pos(deck_yaml), f"brand.fonts.{spec}", message)
+        for category in self.deck.categories:
+            if category.layout and category.layout not in self.layouts:
+                diags.add(category.pos, "layout", f"category '{category.id}': no layout is "
+                          f"called '{category.layout}'", self._layout_hint(category.layout))
+            for name, value in (("name", category.name), ("question", category.question)):
+                self._check_glyphs(value, category.pos, f"categories.{category.id}.{name}",
+                                   f"category '{category.id}'", diags)
+        self._check_glyphs(self.deck.title, Pos(deck_yaml), "deck.title", "the deck", diags)
+        for card in self.deck.cards:
+            if card.layout and card.layout not in self.layouts:
+                diags.add(card.where("layout"), "layout",
+                          f"card '{card.id}': no layout is called '{card.layout}'",
+                          self._layout_hint(card.layout))
+            for field in TEXT_FIELDS:
+                value = getattr(card, field)
+                values = value if isinstance(value, tuple) else (value,)
+                for item in values:
+                    if item:
+                        self._check_glyphs(item, card.where(field), field,
+                                           f"card '{card.id}'", diags)
+            for overflow in self.front(card).plan().overflows:
+                diags.add(card.where(overflow.field), overflow.field,
+                          f"card '{card.id}', field '{overflow.field}': overflows by "
+                          f"{overflow.lines} line{'s' if overflow.lines != 1 else ''} at "
+                          f"{overflow.size:g} pt",
+                          "shorten the text, split it over two cards, or use a layout with "
+                          "more room (e.g. layout: list)")
+        return diags
+
+    def _layout_hint(self, name: str) -> str:
+        return did_you_mean(name, self.layouts.names()) or "layouts: " + ", ".join(
+            self.layouts.names())
+
+    def _check_glyphs(self, value: str, pos: Pos, field: str, owner: str,
+                      diags: Diagnostics) -> None:
+        missing = self.body.uncovered(value) + self.body.uncovered(value, bold=True)
+        for ch in dict.fromkeys(missing):
+            diags.add(pos, field, f"{owner}: no font has the character '{ch}' "
+                      f"(U+{ord(ch):04X})",
+                      "replace it, or name a font that has it in brand.fonts")
+
+    # -- planning -----------------------------------------------------------------------
+
+    def _family(self, role: str) -> FontChain:
+        ref = self.deck.brand.fonts.get(role)
+        primary: FontFamily | None = None
+        if ref is not None:
+            try:
+                primary = load_family(ref.spec, ref.base_dir)
+            except FontError as exc:
+                self.font_problems.append((role, str(exc)))
+        if primary is None:
+            primary = load_family("Lato")
+        return FontChain(primary, (load_family("DejaVu Sans"),))
+
+    def color(self, name: str, category: Category) -> Color:
+        if name.startswith("#"):
+            return parse_color(name)
+        if name == "category":
+            return category.color
+        if name == "tint":
+            return category.color.mix(WHITE, 0.88)
+        if name == "white" or name == "paper":
+            return WHITE
+        if name == "muted":
+            return self.muted
+        if name == "primary":
+            return self.deck.color("primary", self.deck.categories[0].color)
+        if name == "back":
+            return self.deck.color("back", category.color)
+        return self.text_color
+
+    def paint(self, canvas: Canvas, color: Color, *, stroke: bool = False) -> None:
+        value: RLColor
+        if self.cmyk:
+            value = CMYKColor(*color.as_cmyk())
+        else:
+            value = RLColor(*color.rgb)
+        if stroke:
+            canvas.setStrokeColor(value)
+        else:
+            canvas.setFillColor(value)
+
+    def plan(self, subject: _Subject, layout: Layout) -> _Plan:
+        spec = self.deck.card
+        plan = _Plan([], [])
+        bottoms: dict[str, float] = {}
+        for el in layout.elements:
+            if not el.flag("draw", True):
+                continue
+            after = el.get("after")
+            top: float | None = None
+            if isinstance(after, str) and after in bottoms:
+                gap = el.get("gap")
+                top = bottoms[after] - (gap[0] if isinstance(gap, tuple) else 0.0)
+            box = element_box(el, spec.width, spec.height, spec.safe, top)
+            drawer = _ELEMENTS[el.kind]
+            used = drawer(self, el, box, subject, plan)
+            # An element that drew nothing passes its own top on, so `after` chains skip it.
+            bottoms[el.name] = used if used is not None else (
+                bottoms.get(after, box.top) if isinstance(after, str) else box.top)
+            if used is None and isinstance(after, str) and after in bottoms:
+                bottoms[el.name] = bottoms[after]
+        return plan
+
+    def style(self, el: Element, *, size: float | None = None,
+              min_size: float | None = None) -> tx.TextStyle:
+        chain = self.heading if el.str_opt("font", "body") == "heading" else self.body
+        if el.str_opt("weight", "regular") == "black":
+            primary = chain.primary
+            chain = FontChain(dataclasses.replace(primary, regular=primary.black,
+                                                  bold=primary.black), chain.fallbacks)
+        base = size if size is not None else el.num("size", 9)
+        return tx.TextStyle(
+            chain=chain,
+            size=base,
+            min_size=min_size if min_size is not None else min(el.num("min-size", base), base),
+            leading=el.num("leading", 1.2),
+            align=_align(el.str_opt("align", "left")),
+            hyphenate=True,
+            lang=_hyphen_lang(self.deck.language),
+            max_lines=_max_lines(el),
+        )
+
+
+def _align(value: str) -> tx.Align:
+    if value == "center":
+        return "center"
+    if value == "right":
+        return "right"
+    return "left"
+
+
+def _max_lines(el: Element) -> int | None:
+    value = el.get("max-lines")
+    return value if isinstance(value, int) else None
+
+
+def _hyphen_lang(language: str) -> str:
+    lang = language.replace("-", "_")
+    return "en_US" if lang == "en" else lang
+
+
+def _bold(el: Element) -> bool:
+    return el.str_opt("weight", "regular") != "regular"
+
+
+def _field_text(renderer: CardRenderer, subject: _Subject, field: str) -> str | None:
+    card = subject.card
+    if field == "category":
+        return subject.category.name
+    if field == "question":
+        return subject.category.question or None
+    if field == "role":
+        return subject.category.role
+    if field == "deck-title":
+        return renderer.deck.title
+    if field == "deck-subtitle":
+        return renderer.deck.subtitle
+    if field == "brand-name":
+        return renderer.deck.brand.name
+    if card is None:
+        return None
+    value = getattr(card, field, None)
+    return value if isinstance(value, str) else None
+
+
+# -- element drawers: each plans its painting and returns the lowest y it used -----------------
+
+
+def _with_bleed(renderer: CardRenderer, box: Box) -> tuple[float, float, float, float]:
+    """Extend a box by the bleed on every side that touches the trim edge."""
+    spec = renderer.deck.card
+    eps = 0.01
+    x0, y0, x1, y1 = box.x, box.y, box.right, box.top
+    if x0 <= eps:
+        x0 = -spec.bleed
+    if y0 <= eps:
+        y0 = -spec.bleed
+    if x1 >= spec.width - eps:
+        x1 = spec.width + spec.bleed
+    if y1 >= spec.height - eps:
+        y1 = spec.height + spec.bleed
+    return x0, y0, x1, y1
+
+
+def _fill(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    x0, y0, x1, y1 = _with_bleed(r, box)
+    color = r.color(el.str_opt("fill", "category"), s.category)
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, color)
+        c.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+
+    plan.ops.append(_Op(paint))
+    return box.y
+
+
+def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    _fill(r, el, box, s, plan)
+    spec = r.deck.card
+    safe = spec.safe
+    label_el = Element("band-label", "text", {"size": 6.6, "weight": "bold"})
+    question_el = Element("band-question", "text", {"size": 8.2, "leading": 1.12,
+                                                    "max-lines": 2})
+    inner_w = box.w - 2 * safe
+    role = (s.category.role or "").upper()
+    role_w = 0.0
+    role_fit = None
+    if role and s.side != "back":
+        role_style = r.style(label_el, size=5.6)
+        role_fit = tx.fit([tx.Block(tx.parse_inline(role, bold=True))], role_style, inner_w, 20)
+        role_w = max((ln.width for ln in role_fit.lines), default=0.0) + mm(2.6)
+    name_fit = tx.fit([tx.Block(tx.parse_inline(s.category.name.upper(), bold=True))],
+                      r.style(label_el, min_size=5.5), inner_w - role_w - mm(1.5), 30)
+    question = s.category.question
+    q_fit = None
+    if question:
+        q_fit = tx.fit([tx.Block(tx.parse_inline(question, italic=True))],
+                       r.style(question_el, min_size=6.5), inner_w, 40)
+    gap = mm(0.9)
+    block_h = name_fit.height + (gap + q_fit.height if q_fit else 0.0)
+    usable_top = min(box.top, spec.height - safe)
+    centre = (usable_top + box.y) / 2
+    top = min(usable_top, centre + block_h / 2)
+    x = box.x + safe
+    white = WHITE if box.h > 0 else r.text_color
+    fg = white if r.color(el.str_opt("fill", "category"), s.category).contrast(WHITE) >= 3 \
+        else r.text_color
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, fg)
+        tx.draw(c, name_fit, x, top, inner_w - role_w)
+        if q_fit is not None:
+            tx.draw(c, q_fit, x, top - name_fit.height - gap, inner_w)
+        if role_fit is not None:
+            w = role_w - mm(1.2)
+            h = role_fit.height + mm(1.0)
+            rx = box.x + box.w - safe - w
+            ry = top - h + mm(0.35)
+            r.paint(c, fg, stroke=True)
+            c.setLineWidth(0.5)
+            c.roundRect(rx, ry, w, h, h / 2, stroke=1, fill=0)
+            r.paint(c, fg)
+            tx.draw(c, role_fit, rx + (w - role_fit.lines[0].width) / 2, ry + h - mm(0.5), w)
+
+    plan.ops.append(_Op(paint))
+    return box.y
+
+
+def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    field = el.str_opt("field", "title")
+    value = _field_text(r, s, field)
+    if not value:
+        return None
+    if el.flag("uppercase"):
+        value = value.upper()
+    spans = tx.parse_inline(value, bold=_bold(el), italic=el.flag("italic"))
+    style = r.style(el)
+    fit = tx.fit([tx.Block(spans)], style, box.w, box.h)
+    if not fit.fits and s.card is not None:
+        plan.overflows.append(Overflow(field, fit.overflow_lines, fit.size))
+    color = r.color(el.str_opt("color", "text"), s.category)
+    x, top, width = box.x, box.top, box.w
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, color)
+        tx.draw(c, fit, x, top, width)
+
+    plan.ops.append(_Op(paint))
+    return box.top - min(fit.height, box.h)
+
+
+def _rule(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    thickness = _len(el, "thickness", box.h, 1.0)
+    width = _len(el, "width", box.w, box.w)
+    color = r.color(el.str_opt("color", "category"), s.category)
+    y = box.top - thickness / 2
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, color, stroke=True)
+        c.setLineWidth(thickness)
+        c.setLineCap(0)
+        c.line(box.x, y, box.x + width, y)
+
+    plan.ops.append(_Op(paint))
+    return box.top - thickness
+
+
+def _len(el: Element, key: str, total: float, default: float) -> float:
+    value = el.get(key)
+    if isinstance(value, tuple):
+        number, percent = value
+        return float(total * number / 100 if percent else number)
+    return default
+
+
+@dataclass
+class _Group:
+    blocks: list[tx.Block]
+    color: Color
+
+
+def _flow_groups(r: CardRenderer, el: Element, s: _Subject) -> list[tuple[str, _Group]]:
+    card = s.card
+    if card is None:
+        return []
+    accent = r.color("category", s.category)
+    body_color = r.color(el.str_opt("color", "text"), s.category)
+    labels = el.get("labels")
+    label_map = labels if isinstance(labels, dict) else {}
+    italic = el.flag("italic")
+    numbered = el.str_opt("label", "") == "numbered"
+    groups: list[tuple[str, _Group]] = []
+    fields = el.get("fields")
+    for field in fields if isinstance(fields, tuple) else ("body",):
+        if field == "body" and card.body:
+            paragraphs = [p.strip() for p in card.body.split("\n\n") if p.strip()]
+            blocks = [tx.Block(tx.parse_inline(p, italic=italic),
+                               space_before=0.55 if i else 0.0) for i, p in enumerate(paragraphs)]
+            groups.append(("body", _Group(blocks, body_color)))
+        elif field == "items" and card.items:
+            blocks = [tx.Block(tx.parse_inline(item), bullet=f"{i + 1}." if numbered else "•",
+                               space_before=0.3) for i, item in enumerate(card.items)]
+            groups.append(("items", _Group(blocks, body_color)))
+        elif field in ("prompts", "examples") and getattr(card, field):
+            label = str(label_map.get(field, field.title()))
+            if label:
+                groups.append((field, _Group([tx.Block(tx.parse_inline(label.upper(), bold=True),
+                                                        size_scale=0.72)], accent)))
+            entries = getattr(card, field)
+            blocks = [tx.Block(tx.parse_inline(e, italic=field == "prompts"),
+                               bullet="–" if len(entries) > 1 else None, space_before=0.2)
+                      for e in entries]
+            groups.append((field, _Group(blocks, body_color)))
+    return groups
+
+
+GROUP_GAP = 0.75  # space between body, items, prompts and examples, in font sizes
+
+
+def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    groups = _flow_groups(r, el, s)
+    if not groups:
+        return None
+    all_blocks: list[tx.Block] = []
+    for i, (_, group) in enumerate(groups):
+        for j, block in enumerate(group.blocks):
+            gap = GROUP_GAP if i and j == 0 else (block.space_before if j else 0.0)
+            all_blocks.append(dataclasses.replace(block, space_before=gap))
+    style = r.style(el)
+    fit = tx.fit(all_blocks, style, box.w, box.h)
+    if not fit.fits:
+        plan.overflows.append(Overflow(_overflow_field(groups), fit.overflow_lines, fit.size))
+    fixed = dataclasses.replace(style, size=fit.size, min_size=fit.size)
+    pieces: list[tuple[tx.Fit, Color, float]] = []
+    offset = 0.0
+    for i, (_, group) in enumerate(groups):
+        blocks = [dataclasses.replace(b, space_before=b.space_before if j else 0.0)
+                  for j, b in enumerate(group.blocks)]
+        part = tx.fit(blocks, dataclasses.replace(fixed, max_lines=None), box.w, 10_000)
+        if i:
+            offset += GROUP_GAP * fit.size
+        pieces.append((part, group.color, offset))
+        offset += part.height
+
+    def paint(c: Canvas) -> None:
+        for part, color, dy in pieces:
+            r.paint(c, color)
+            tx.draw(c, part, box.x, box.top - dy, box.w)
+
+    plan.ops.append(_Op(paint))
+    return box.top - min(offset, box.h)
+
+
+def _overflow_field(groups: Sequence[tuple[str, _Group]]) -> str:
+    # The last field in the flow is the one pushed out of the box.
+    return groups[-1][0]
+
+
+def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    size = el.num("size", 5.6)
+    color = r.color(el.str_opt("color", "muted"), s.category)
+    style = r.style(el, size=size, min_size=size)
+    left_text = r.deck.title
+    if s.card is not None:
+        right_text = f"{s.card.id} · {r.numbers[s.card.id]}/{r.total}"
+    elif s.side == "blank":
+        right_text = "id ______ · blank"
+    else:
+        right_text = ""
+    right = tx.fit([tx.Block(tx.parse_inline(right_text))],
+                   dataclasses.replace(style, align="right"), box.w, 30) if right_text else None
+    right_w = max((ln.width for ln in right.lines), default=0.0) if right else 0.0
+    left = tx.fit([tx.Block(tx.parse_inline(left_text))], dataclasses.replace(style, max_lines=1),
+                  max(box.w - right_w - mm(3), mm(5)), 30)
+    baseline_top = box.y + size * 1.25
+    accent = r.color("category", s.category)
+    line_y = box.y + size * 1.9
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, accent.mix(WHITE, 0.55), stroke=True)
+        c.setLineWidth(0.35)
+        c.line(box.x, line_y, box.right, line_y)
+        r.paint(c, color)
+        if left.fits:
+            tx.draw(c, left, box.x, baseline_top, box.w)
+        if right is not None:
+            tx.draw(c, right, box.x, baseline_top, box.w)
+
+    plan.ops.append(_Op(paint))
+    return box.y
+
+
+def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    card = s.card
+    if card is None or card.level is None:
+        return None
+    level = card.level
+    accent = r.color(el.str_opt("color", "category"), s.category)
+    tint = accent.mix(WHITE, 0.8)
+    bar_w = mm(3.2)
+    gap = mm(1.3)
+    max_h = box.h * 0.92
+    label_style = r.style(Element("lvl", "text", {"size": 7, "weight": "bold"}))
+    label = tx.fit([tx.Block(tx.parse_inline(f"Level {level} of 5", bold=True))], label_style,
+                   box.w - 5 * (bar_w + gap), 30)
+    base_y = box.top - max_h
+
+    def paint(c: Canvas) -> None:
+        for i in range(5):
+            h = max_h * (i + 1) / 5
+            r.paint(c, accent if i < level else tint)
+            c.rect(box.x + i * (bar_w + gap), base_y, bar_w, h, stroke=0, fill=1)
+        r.paint(c, accent)
+        tx.draw(c, label, box.x + 5 * (bar_w + gap) + mm(1), base_y + label.height + mm(0.2),
+                box.w)
+
+    plan.ops.append(_Op(paint))
+    return base_y
+
+
+def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    labels = el.get("labels")
+    label_map = labels if isinstance(labels, dict) else {}
+    rows: list[tuple[str, str, list[tuple[str, Color]]]] = []
+    order = ("who", "when", "what", "where", "why", "measure")
+    refs = dict(s.card.recipe) if s.card is not None else {}
+    for role in order:
+        if s.card is not None and role not in refs:
+            continue
+        values: list[tuple[str, Color]] = []
+        for ref in refs.get(role, ()):
+            target = r.deck.card_by_id(ref)
+            if target is not None:
+                values.append((target.title, r.deck.category(target.category).color))
+        rows.append((role, str(label_map.get(role, role.upper())), values))
+    if not rows:
+        return None
+    blank = s.card is None
+    label_style = r.style(el, size=el.num("size", 8) * 0.78, min_size=5)
+    label_w = mm(13.5)
+    row_h = box.h / len(ROLES) if blank else min(box.h / len(rows), mm(9.5))
+    value_w = box.w - label_w - (mm(9) if blank else 0)
+    fits: list[tuple[tx.Fit, tx.Fit | None, Color | None]] = []
+    for role, label, values in rows:
+        label_fit = tx.fit([tx.Block(tx.parse_inline(label, bold=True))], label_style, label_w, 30)
+        if blank:
+            fits.append((label_fit, None, None))
+            continue
+        text = " / ".join(t for t, _ in values)
+        color = values[0][1] if values else r.muted
+        value_fit = tx.fit([tx.Block(tx.parse_inline(text, bold=True))],
+                           r.style(el, min_size=el.num("min-size", 6)), value_w - mm(2.2),
+                           row_h - mm(1.2))
+        if not value_fit.fits:
+            plan.overflows.append(Overflow(f"recipe.{role}", value_fit.overflow_lines,
+                                           value_fit.size))
+        fits.append((label_fit, value_fit, color))
+    rule_color = r.color("category", s.category).mix(WHITE, 0.6)
+    text_color = r.text_color
+    muted = r.muted
+
+    def paint(c: Canvas) -> None:
+        for i, (label_fit, value_fit, color) in enumerate(fits):
+            top = box.top - i * row_h
+            r.paint(c, rule_color, stroke=True)
+            c.setLineWidth(0.4)
+            c.line(box.x, top - row_h, box.right, top - row_h)
+            r.paint(c, muted)
+            mid = top - row_h / 2
+            tx.draw(c, label_fit, box.x, mid + label_fit.height / 2, label_w)
+            if value_fit is not None and color is not None:
+                r.paint(c, color)
+                c.rect(box.x + label_w, mid - value_fit.height / 2, mm(0.8), value_fit.height,
+                       stroke=0, fill=1)
+                r.paint(c, text_color)
+                tx.draw(c, value_fit, box.x + label_w + mm(2.2), mid + value_fit.height / 2,
+                        value_w)
+            elif blank:
+                r.paint(c, muted, stroke=True)
+                c.setLineWidth(0.5)
+                bw, bh = mm(8), min(row_h * 0.62, mm(5))
+                c.rect(box.right - bw, mid - bh / 2, bw, bh, stroke=1, fill=0)
+
+    plan.ops.append(_Op(paint))
+    return box.top - row_h * len(rows)
+
+
+def _grid(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    card = s.card
+    names = list(card.items[:4]) if card is not None else []
+    names += [""] * (4 - len(names))
+    accent = r.color(el.str_opt("color", "category"), s.category)
+    tint = accent.mix(WHITE, 0.86)
+    side = min(box.w, box.h)
+    x0 = box.x + (box.w - side) / 2
+    y0 = box.top - side
+    half = side / 2
+    pad = mm(1.4)
+    style = r.style(el, min_size=el.num("min-size", 5.5))
+    style = dataclasses.replace(style, align="center")
+    fits = []
+    for i, name in enumerate(names):
+        fit = tx.fit([tx.Block(tx.parse_inline(name, bold=True))], style, half - 2 * pad,
+                     half - 2 * pad)
+        if not fit.fits and card is not None:
+            plan.overflows.append(Overflow("items", fit.overflow_lines, fit.size))
+        fits.append((i, fit))
+
+    def paint(c: Canvas) -> None:
+        for i, fit in fits:
+            qx = x0 + (i % 2) * half
+            qy = y0 + (1 - i // 2) * half
+            r.paint(c, tint if i in (0, 3) else accent.mix(WHITE, 0.93))
+            c.rect(qx, qy, half, half, stroke=0, fill=1)
+            r.paint(c, r.text_color)
+            tx.draw(c, fit, qx + pad, qy + half / 2 + fit.height / 2, half - 2 * pad)
+        r.paint(c, accent, stroke=True)
+        c.setLineWidth(0.9)
+        c.line(x0, y0 + half, x0 + side, y0 + half)
+        c.line(x0 + half, y0, x0 + half, y0 + side)
+
+    plan.ops.append(_Op(paint))
+    return y0
+
+
+def _logo(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    logo = r.deck.brand.logo
+    if logo is None:
+        return None
+    return _image(r, logo, box, plan)
+
+
+def _icon(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    icon = s.category.icon
+    if icon is None:
+        return None
+    return _image(r, icon, box, plan)
+
+
+def _image(r: CardRenderer, path: Path, box: Box, plan: _Plan) -> float | None:
+    image = prepared_image(path, box.w, box.h)
+    reader = ImageReader(image.image)
+    w, h = image.fit_size(box.w, box.h)
+    x = box.x + (box.w - w) / 2
+    y = box.top - h
+
+    def paint(c: Canvas) -> None:
+        c.drawImage(reader, x, y, w, h, mask="auto")
+
+    plan.ops.append(_Op(paint))
+    return y
+
+
+def _lines(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    spacing = _len(el, "spacing", box.h, mm(7))
+    color = r.color(el.str_opt("color", "muted"), s.category).mix(WHITE, 0.35)
+    labels = el.get("labels")
+    label_map = labels if isinstance(labels, dict) else {}
+    first_label = str(label_map.get("first", ""))
+    count = max(int(box.h // spacing), 1)
+    size = el.num("size", 5.5)
+    label_fit = tx.fit([tx.Block(tx.parse_inline(first_label.upper(), bold=True))],
+                       r.style(el, size=size, min_size=size), box.w, 20) if first_label else None
+    label_color = r.muted
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, color, stroke=True)
+        c.setLineWidth(0.45)
+        for i in range(count):
+            y = box.top - spacing * (i + 1)
+            c.line(box.x, y, box.right, y)
+        if label_fit is not None:
+            r.paint(c, label_color)
+            tx.draw(c, label_fit, box.x, box.top - spacing + label_fit.height + mm(0.8), box.w)
+
+    plan.ops.append(_Op(paint))
+    return box.top - spacing * count
+
+
+def _idbox(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    size = el.num("size", 5.5)
+    h = min(box.h, mm(6))
+    w = mm(20)
+    fit = tx.fit([tx.Block(tx.parse_inline("ID", bold=True))], r.style(el, size=size,
+                                                                        min_size=size), w, h)
+    color = r.muted
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, color, stroke=True)
+        c.setLineWidth(0.5)
+        c.roundRect(box.right - w, box.top - h, w, h, mm(1), stroke=1, fill=0)
+        r.paint(c, color)
+        tx.draw(c, fit, box.right - w + mm(1), box.top - mm(0.8), w)
+
+    plan.ops.append(_Op(paint))
+    return box.top - h
+
+
+def _frame(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    thickness = _len(el, "thickness", box.h, 0.6)
+    base = r.color(el.str_opt("fill", "category"), s.category)
+    color = base.mix(r.color(el.str_opt("color", "white"), s.category), 0.45)
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, color, stroke=True)
+        c.setLineWidth(thickness)
+        c.roundRect(box.x, box.y, box.w, box.h, mm(2.5), stroke=1, fill=0)
+
+    plan.ops.append(_Op(paint))
+    return box.y
+
+
+def _mark(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    spec = r.deck.card
+    inner = Box(max(box.x, spec.safe + mm(3)), box.y, 0, box.h)
+    inner = dataclasses.replace(inner, w=min(box.right, spec.width - spec.safe - mm(3)) - inner.x)
+    title_el = Element("mark-title", "text", {**el.options, "weight": "black", "font": "heading",
+                                              "leading": 1.05})
+    style = dataclasses.replace(r.style(title_el), align="center")
+    fit = tx.fit([tx.Block(tx.parse_inline(r.deck.title, bold=True))], style, inner.w, inner.h)
+    color = r.color(el.str_opt("color", "white"), s.category)
+    top = inner.top - (inner.h - fit.height) / 2
+    rule_y = top - fit.height - mm(3)
+    centre = spec.width / 2
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, color)
+        tx.draw(c, fit, inner.x, top, inner.w)
+        r.paint(c, color, stroke=True)
+        c.setLineWidth(1.2)
+        c.line(centre - mm(5), rule_y, centre + mm(5), rule_y)
+
+    plan.ops.append(_Op(paint))
+    return rule_y
+
+
+_ELEMENTS: dict[str, Callable[[CardRenderer, Element, Box, _Subject, _Plan], float | None]] = {
+    "fill": _fill,
+    "band": _band,
+    "text": _text,
+    "rule": _rule,
+    "flow": _flow,
+    "footer": _footer,
+    "level": _level,
+    "recipe": _recipe,
+    "grid": _grid,
+    "logo": _logo,
+    "icon": _icon,
+    "lines": _lines,
+    "idbox": _idbox,
+    "frame": _frame,
+    "mark": _mark,
+}

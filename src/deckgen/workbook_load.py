@@ -1,0 +1,434 @@
+"""Workbook loading: workbook.yaml nodes to a validated Workbook, problems to diagnostics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import TypeVar
+
+from deckgen import yamlsrc
+from deckgen.diagnostics import Diagnostics, did_you_mean
+from deckgen.model import Deck
+from deckgen.workbook_model import (
+    WORKSHEET_KINDS,
+    Activity,
+    Agenda,
+    ChecklistStage,
+    Day,
+    GlossaryEntry,
+    Materials,
+    Participant,
+    Phase,
+    Ref,
+    Role,
+    Slot,
+    Step,
+    Workbook,
+    WorksheetSpec,
+)
+from deckgen.yamlsrc import Map, Node, Scalar, join
+
+T = TypeVar("T")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_MAX_MINUTES = 600  # a slot or step longer than a working day is a typo
+
+_ROOT_KEYS = ("title", "intro", "anatomy", "phases", "roles", "participants", "checklist",
+              "materials", "agendas", "activities", "worksheets", "glossary")
+_PHASE_KEYS = ("id", "name", "summary")
+_ACTIVITY_KEYS = ("id", "title", "phase", "purpose", "grouping", "materials", "steps", "say",
+                  "cards", "categories", "worksheet", "output", "pitfalls")
+_STEP_KEYS = ("do", "minutes")
+_AGENDA_KEYS = ("id", "title", "summary", "days")
+_DAY_KEYS = ("title", "start", "slots")
+_SLOT_KEYS = ("activity", "title", "break", "minutes", "materials", "output", "note")
+_ROLE_KEYS = ("name", "count", "does")
+_PARTICIPANT_KEYS = ("who", "why")
+_STAGE_KEYS = ("when", "items")
+_MATERIAL_KEYS = ("in_person", "remote")
+_WORKSHEET_KEYS = ("kind", "title", "note")
+_GLOSSARY_KEYS = ("term", "definition")
+
+
+def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
+    """Read the root node of workbook.yaml; every problem goes to `diags`, nothing raises.
+
+    Returns None when anything was wrong, so a build never runs on half a workbook.
+    """
+    before = len(diags)
+    root = yamlsrc.mapping(node, "", diags)
+    if root is None:
+        return Workbook() if isinstance(node, Scalar) and node.null else None
+    yamlsrc.check_keys(root, _ROOT_KEYS, "", diags)
+    # Ids come from the raw nodes so that a reference to a broken entry is not reported twice.
+    phase_ids = _raw_ids(root, "phases", diags)
+    activity_ids = _raw_ids(root, "activities", diags)
+    _raw_ids(root, "agendas", diags)
+
+    def activity(item: Node, path: str, diags: Diagnostics) -> Activity | None:
+        return _activity(item, path, diags, phase_ids)
+
+    def agenda(item: Node, path: str, diags: Diagnostics) -> Agenda | None:
+        return _agenda(item, path, diags, activity_ids)
+
+    workbook = Workbook(
+        title=yamlsrc.text(root.get("title"), "title", diags, max_len=200),
+        intro=_paragraphs(root.get("intro"), "intro", diags),
+        anatomy=_ref(root.get("anatomy"), "anatomy", diags),
+        phases=_list_of(root.get("phases"), "phases", diags, _phase),
+        roles=_list_of(root.get("roles"), "roles", diags, _role),
+        participants=_list_of(root.get("participants"), "participants", diags, _participant),
+        checklist=_list_of(root.get("checklist"), "checklist", diags, _stage),
+        materials=_materials(root.get("materials"), diags),
+        agendas=_list_of(root.get("agendas"), "agendas", diags, agenda),
+        activities=_list_of(root.get("activities"), "activities", diags, activity),
+        worksheets=_worksheets(root.get("worksheets"), diags),
+        glossary=_list_of(root.get("glossary"), "glossary", diags, _glossary_entry),
+    )
+    return workbook if len(diags) == before else None
+
+
+def check_workbook_refs(workbook: Workbook, deck: Deck, diags: Diagnostics) -> None:
+    """Report card and category ids in the workbook that the deck does not have."""
+    card_ids = [card.id for card in deck.cards]
+    category_ids = [cat.id for cat in deck.categories]
+    if workbook.anatomy is not None:
+        _check_ref(workbook.anatomy, "anatomy", "card", card_ids, diags)
+    for i, act in enumerate(workbook.activities):
+        path = join("activities", i)
+        for j, ref in enumerate(act.cards):
+            _check_ref(ref, join(join(path, "cards"), j), "card", card_ids, diags)
+        for j, ref in enumerate(act.categories):
+            _check_ref(ref, join(join(path, "categories"), j), "category", category_ids, diags)
+
+
+def _check_ref(ref: Ref, path: str, what: str, known: list[str], diags: Diagnostics) -> None:
+    if ref.id not in known:
+        diags.add(ref.pos, path, f"the deck has no {what} '{ref.id}'", did_you_mean(ref.id, known))
+
+
+# Generic readers
+
+
+def _list_of(node: Node | None, path: str, diags: Diagnostics,
+             read: Callable[[Node, str, Diagnostics], T | None], max_items: int = 500
+             ) -> tuple[T, ...]:
+    seq = yamlsrc.sequence(node, path, diags)
+    if seq is None:
+        return ()
+    if len(seq) > max_items:
+        diags.add(seq.pos, path, f"has {len(seq)} entries; the limit is {max_items}")
+        return ()
+    out: list[T] = []
+    for i, item in enumerate(seq):
+        value = read(item, join(path, i), diags)
+        if value is not None:
+            out.append(value)
+    return tuple(out)
+
+
+def _entry(node: Node, path: str, diags: Diagnostics, keys: Iterable[str],
+           required: Iterable[str]) -> Map | None:
+    """A list entry that must be a mapping with the given keys; None when it cannot be used."""
+    entry = yamlsrc.mapping(node, path, diags)
+    if entry is None:
+        if isinstance(node, Scalar) and node.null:
+            diags.add(node.pos, path, "empty entry", "remove the lone '-' or fill it in")
+        return None
+    required = tuple(required)
+    yamlsrc.check_keys(entry, keys, path, diags, required=required)
+    if any(_missing(entry.get(name)) for name in required):
+        return None
+    return entry
+
+
+def _missing(node: Node | None) -> bool:
+    return node is None or (isinstance(node, Scalar) and node.null)
+
+
+def _field(entry: Map, key: str, path: str, diags: Diagnostics, max_len: int = 2000) -> str | None:
+    return yamlsrc.text(entry.get(key), join(path, key), diags, max_len=max_len)
+
+
+def _texts(entry: Map, key: str, path: str, diags: Diagnostics) -> tuple[str, ...]:
+    return yamlsrc.text_list(entry.get(key), join(path, key), diags)
+
+
+def _paragraphs(node: Node | None, path: str, diags: Diagnostics) -> tuple[str, ...]:
+    """Text that may be written as one block or as a list of paragraphs."""
+    if isinstance(node, Scalar):
+        value = yamlsrc.text(node, path, diags)
+        return tuple(p.strip() for p in (value or "").split("\n\n") if p.strip())
+    return yamlsrc.text_list(node, path, diags)
+
+
+def _ident(node: Node | None, path: str, diags: Diagnostics) -> str | None:
+    value = yamlsrc.text(node, path, diags, max_len=80)
+    if value is None or node is None:
+        return None
+    if not _ID.fullmatch(value):
+        diags.add(node.pos, path, f"'{value}' is not an id",
+                  "use lower-case letters, digits and '-', e.g. size-it")
+        return None
+    return value
+
+
+def _ref(node: Node | None, path: str, diags: Diagnostics) -> Ref | None:
+    value = _ident(node, path, diags)
+    if value is None or node is None:
+        return None
+    return Ref(value, node.pos)
+
+
+def _refs(entry: Map, key: str, path: str, diags: Diagnostics) -> tuple[Ref, ...]:
+    seq = yamlsrc.sequence(entry.get(key), join(path, key), diags)
+    if seq is None:
+        return ()
+    refs = (_ref(item, join(join(path, key), i), diags) for i, item in enumerate(seq))
+    return tuple(ref for ref in refs if ref is not None)
+
+
+def _minutes(entry: Map, path: str, diags: Diagnostics) -> int | None:
+    return yamlsrc.integer(entry.get("minutes"), join(path, "minutes"), diags,
+                           lo=1, hi=_MAX_MINUTES)
+
+
+# Sections
+
+
+def _phase(node: Node, path: str, diags: Diagnostics) -> Phase | None:
+    entry = _entry(node, path, diags, _PHASE_KEYS, ("id", "name"))
+    if entry is None:
+        return None
+    phase_id = _ident(entry.get("id"), join(path, "id"), diags)
+    name = _field(entry, "name", path, diags, max_len=80)
+    summary = _field(entry, "summary", path, diags)
+    if phase_id is None or name is None:
+        return None
+    return Phase(phase_id, name, summary, entry.pos)
+
+
+def _activity(node: Node, path: str, diags: Diagnostics,
+              phase_ids: list[str]) -> Activity | None:
+    entry = _entry(node, path, diags, _ACTIVITY_KEYS, ("id", "title", "purpose", "steps"))
+    if entry is None:
+        return None
+    act_id = _ident(entry.get("id"), join(path, "id"), diags)
+    title = _field(entry, "title", path, diags, max_len=120)
+    purpose = _field(entry, "purpose", path, diags)
+    steps = _list_of(entry.get("steps"), join(path, "steps"), diags, _step, max_items=30)
+    phase = _ident(entry.get("phase"), join(path, "phase"), diags)
+    known = _check_known(entry.get("phase"), phase, join(path, "phase"), "phase", phase_ids, diags)
+    worksheet = _worksheet_kind(entry.get("worksheet"), join(path, "worksheet"), diags)
+    if act_id is None or title is None or purpose is None or not steps or not known:
+        return None
+    return Activity(
+        id=act_id, title=title, purpose=purpose, steps=steps, phase=phase,
+        grouping=_field(entry, "grouping", path, diags, max_len=200),
+        materials=_texts(entry, "materials", path, diags),
+        say=_paragraphs(entry.get("say"), join(path, "say"), diags),
+        cards=_refs(entry, "cards", path, diags),
+        categories=_refs(entry, "categories", path, diags),
+        worksheet=worksheet,
+        output=_field(entry, "output", path, diags),
+        pitfalls=_texts(entry, "pitfalls", path, diags),
+        pos=entry.pos,
+    )
+
+
+def _step(node: Node, path: str, diags: Diagnostics) -> Step | None:
+    entry = _entry(node, path, diags, _STEP_KEYS, ("do", "minutes"))
+    if entry is None:
+        return None
+    do = _field(entry, "do", path, diags)
+    minutes = _minutes(entry, path, diags)
+    if do is None or minutes is None:
+        return None
+    return Step(do, minutes, entry.pos)
+
+
+def _agenda(node: Node, path: str, diags: Diagnostics,
+            activity_ids: list[str]) -> Agenda | None:
+    entry = _entry(node, path, diags, _AGENDA_KEYS, ("id", "title", "days"))
+    if entry is None:
+        return None
+    agenda_id = _ident(entry.get("id"), join(path, "id"), diags)
+    title = _field(entry, "title", path, diags, max_len=120)
+    summary = _field(entry, "summary", path, diags)
+    def day(item: Node, path: str, diags: Diagnostics) -> Day | None:
+        return _day(item, path, diags, activity_ids)
+
+    days = _list_of(entry.get("days"), join(path, "days"), diags, day, max_items=10)
+    if agenda_id is None or title is None or not days:
+        return None
+    days = tuple(d if d.title else replace(d, title=f"Day {n}") for n, d in enumerate(days, 1))
+    return Agenda(agenda_id, title, days, summary)
+
+
+def _day(node: Node, path: str, diags: Diagnostics, activity_ids: list[str]) -> Day | None:
+    entry = _entry(node, path, diags, _DAY_KEYS, ("start", "slots"))
+    if entry is None:
+        return None
+    title = _field(entry, "title", path, diags, max_len=120) or ""
+    start = _clock(entry.get("start"), join(path, "start"), diags)
+
+    def slot(item: Node, path: str, diags: Diagnostics) -> Slot | None:
+        return _slot(item, path, diags, activity_ids)
+
+    slots = _list_of(entry.get("slots"), join(path, "slots"), diags, slot, max_items=60)
+    if start is None or not slots:
+        return None
+    day = Day(title, start, slots)
+    if day.end > 24 * 60:
+        diags.add(entry.pos, path, "the day runs past midnight",
+                  "check the start time and the minutes of each slot")
+        return None
+    return day
+
+
+def _clock(node: Node | None, path: str, diags: Diagnostics) -> int | None:
+    value = yamlsrc.text(node, path, diags, max_len=10)
+    if value is None or node is None:
+        return None
+    match = _TIME.fullmatch(value.strip())
+    if not match:
+        diags.add(node.pos, path, f"'{value}' is not a time of day",
+                  'write 24-hour time in quotes, e.g. "09:00"')
+        return None
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def _slot(node: Node, path: str, diags: Diagnostics, activity_ids: list[str]) -> Slot | None:
+    entry = _entry(node, path, diags, _SLOT_KEYS, ("minutes",))
+    if entry is None:
+        return None
+    given = [key for key in ("activity", "title", "break") if not _missing(entry.get(key))]
+    if len(given) != 1:
+        message = ("needs one of activity, title or break" if not given
+                   else "give only one of " + ", ".join(given))
+        diags.add(entry.pos, path, message,
+                  "activity: an activity id; title: a plain item; break: e.g. Lunch")
+    activity = _ident(entry.get("activity"), join(path, "activity"), diags)
+    known = _check_known(entry.get("activity"), activity, join(path, "activity"), "activity",
+                         activity_ids, diags)
+    title = _field(entry, "title", path, diags, max_len=120)
+    break_title = _field(entry, "break", path, diags, max_len=120)
+    minutes = _minutes(entry, path, diags)
+    materials_node = entry.get("materials")
+    materials = None if materials_node is None else _texts(entry, "materials", path, diags)
+    if minutes is None or len(given) != 1 or not known:
+        return None
+    return Slot(
+        minutes=minutes, activity=activity, title=title or break_title,
+        is_break=break_title is not None, materials=materials,
+        output=_field(entry, "output", path, diags), note=_field(entry, "note", path, diags),
+        pos=entry.pos,
+    )
+
+
+def _role(node: Node, path: str, diags: Diagnostics) -> Role | None:
+    entry = _entry(node, path, diags, _ROLE_KEYS, ("name",))
+    if entry is None:
+        return None
+    name = _field(entry, "name", path, diags, max_len=80)
+    count = _field(entry, "count", path, diags, max_len=80)
+    does = _texts(entry, "does", path, diags)
+    return None if name is None else Role(name, does, count)
+
+
+def _participant(node: Node, path: str, diags: Diagnostics) -> Participant | None:
+    entry = _entry(node, path, diags, _PARTICIPANT_KEYS, ("who",))
+    if entry is None:
+        return None
+    who = _field(entry, "who", path, diags, max_len=200)
+    why = _field(entry, "why", path, diags)
+    return None if who is None else Participant(who, why)
+
+
+def _stage(node: Node, path: str, diags: Diagnostics) -> ChecklistStage | None:
+    entry = _entry(node, path, diags, _STAGE_KEYS, ("when", "items"))
+    if entry is None:
+        return None
+    when = _field(entry, "when", path, diags, max_len=80)
+    items = _texts(entry, "items", path, diags)
+    return None if when is None or not items else ChecklistStage(when, items)
+
+
+def _materials(node: Node | None, diags: Diagnostics) -> Materials | None:
+    entry = yamlsrc.mapping(node, "materials", diags)
+    if entry is None:
+        return None
+    yamlsrc.check_keys(entry, _MATERIAL_KEYS, "materials", diags)
+    return Materials(_texts(entry, "in_person", "materials", diags),
+                     _texts(entry, "remote", "materials", diags))
+
+
+def _worksheets(node: Node | None, diags: Diagnostics) -> tuple[WorksheetSpec, ...] | None:
+    if node is None:
+        return None
+    return _list_of(node, "worksheets", diags, _worksheet)
+
+
+def _worksheet(node: Node, path: str, diags: Diagnostics) -> WorksheetSpec | None:
+    if isinstance(node, Scalar) and not node.null:
+        kind = _worksheet_kind(node, path, diags)
+        return None if kind is None else WorksheetSpec(kind)
+    entry = _entry(node, path, diags, _WORKSHEET_KEYS, ("kind",))
+    if entry is None:
+        return None
+    kind = _worksheet_kind(entry.get("kind"), join(path, "kind"), diags)
+    title = _field(entry, "title", path, diags, max_len=120)
+    note = _field(entry, "note", path, diags)
+    return None if kind is None else WorksheetSpec(kind, title, note)
+
+
+def _worksheet_kind(node: Node | None, path: str, diags: Diagnostics) -> str | None:
+    value = yamlsrc.text(node, path, diags, max_len=80)
+    if value is None or node is None:
+        return None
+    if value not in WORKSHEET_KINDS:
+        hint = did_you_mean(value, WORKSHEET_KINDS) or "one of " + ", ".join(WORKSHEET_KINDS)
+        diags.add(node.pos, path, f"unknown worksheet '{value}'", hint)
+        return None
+    return value
+
+
+def _glossary_entry(node: Node, path: str, diags: Diagnostics) -> GlossaryEntry | None:
+    entry = _entry(node, path, diags, _GLOSSARY_KEYS, ("term", "definition"))
+    if entry is None:
+        return None
+    term = _field(entry, "term", path, diags, max_len=120)
+    definition = _field(entry, "definition", path, diags)
+    return None if term is None or definition is None else GlossaryEntry(term, definition)
+
+
+# Cross-checks within the workbook
+
+
+def _raw_ids(root: Map, key: str, diags: Diagnostics) -> list[str]:
+    """Ids given in the list `key`, reporting any given twice."""
+    seq = root.get(key)
+    ids: list[str] = []
+    if not isinstance(seq, yamlsrc.Seq):
+        return ids
+    for i, item in enumerate(seq):
+        id_node = item.get("id") if isinstance(item, Map) else None
+        if not isinstance(id_node, Scalar) or id_node.null:
+            continue
+        if id_node.value in ids:
+            diags.add(id_node.pos, join(join(key, i), "id"),
+                      f"id '{id_node.value}' is used twice", "ids must be unique")
+        ids.append(id_node.value)
+    return ids
+
+
+def _check_known(node: Node | None, value: str | None, path: str, what: str,
+                 known: list[str], diags: Diagnostics) -> bool:
+    if value is None or node is None or value in known:
+        return True
+    hint = did_you_mean(value, known) or (
+        f"known {what}s: " + ", ".join(known) if known else f"no {what}s are defined")
+    diags.add(node.pos, path, f"no {what} '{value}'", hint)
+    return False

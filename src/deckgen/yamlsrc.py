@@ -1,0 +1,311 @@
+"""YAML reading: a safe parse into nodes that remember where they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
+
+MAX_FILE_BYTES = 4_000_000
+# Aliases can make a small file expand to billions of nodes; nothing a deck needs comes close.
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+
+@dataclass(frozen=True, eq=False)
+class Scalar:
+    """A scalar kept as its source text: `title: No` stays the text 'No'."""
+
+    value: str
+    plain: bool
+    null: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, eq=False)
+class Map:
+    entries: tuple[tuple[Scalar, Node], ...]
+    pos: Pos
+
+    def get(self, key: str) -> Node | None:
+        for k, v in self.entries:
+            if k.value == key:
+                return v
+        return None
+
+    def key_pos(self, key: str) -> Pos:
+        for k, _ in self.entries:
+            if k.value == key:
+                return k.pos
+        return self.pos
+
+    def keys(self) -> list[str]:
+        return [k.value for k, _ in self.entries]
+
+    def __iter__(self) -> Iterator[tuple[Scalar, Node]]:
+        return iter(self.entries)
+
+
+@dataclass(frozen=True, eq=False)
+class Seq:
+    items: tuple[Node, ...]
+    pos: Pos
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+Node = Scalar | Map | Seq
+
+
+def kind(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a mapping"
+    if isinstance(node, Seq):
+        return "a list"
+    return "empty" if node.null else f"the text '{_short(node.value)}'"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def read_yaml(path: Path, diags: Diagnostics) -> Node | None:
+    """Parse one YAML file; problems go to `diags` and give None."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            pass
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.add(Pos(path), "", f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        diags.add(Pos(path), "", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                  "split the cards over several files in cards/")
+        return None
+    text = _decode(path, data, diags)
+    if text is None:
+        return None
+    return parse_yaml(text, path, diags)
+
+
+def _decode(path: Path, data: bytes, diags: Diagnostics) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        diags.add(Pos(path, line, col), "", f"the file is not UTF-8 (byte 0x{data[exc.start]:02X})",
+                  "save the file as UTF-8 in your editor")
+        return None
+    for lineno, line_text in enumerate(text.split("\n"), 1):
+        for colno, ch in enumerate(line_text, 1):
+            if ch != "\t" and ch != "\r" and (ord(ch) < 32 or ch == "\x7f"):
+                diags.add(Pos(path, lineno, colno), "",
+                          f"control character U+{ord(ch):04X} in the file",
+                          "delete it; it is invisible in most editors")
+                return None
+    return text
+
+
+def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.context}, {exc.problem}"
+        diags.add(Pos(path, line, col), "", f"YAML syntax: {problem}", _syntax_hint(problem))
+        return None
+    except yaml.YAMLError as exc:
+        diags.add(Pos(path), "", f"YAML syntax: {exc}")
+        return None
+    except RecursionError:
+        diags.add(Pos(path), "", "the YAML is nested too deeply", "flatten the structure")
+        return None
+    finally:
+        loader.dispose()
+    if root is None:
+        return Scalar("", True, True, Pos(path, 1, 1))
+    converter = _Converter(path, diags)
+    try:
+        return converter.convert(root, 0)
+    except _TooBig as exc:
+        diags.add(exc.pos, "", str(exc), "write the values out instead of nesting aliases")
+        return None
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "put text containing ': ' in quotes"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "put the value in quotes"
+    return "check the indentation and quoting around this place"
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+
+class _Converter:
+    def __init__(self, path: Path, diags: Diagnostics) -> None:
+        self.path = path
+        self.diags = diags
+        self.count = 0
+
+    def pos(self, node: yaml.Node) -> Pos:
+        mark = node.start_mark
+        return Pos(self.path, mark.line + 1, mark.column + 1)
+
+    def convert(self, node: yaml.Node, depth: int) -> Node:
+        self.count += 1
+        pos = self.pos(node)
+        if self.count > MAX_NODES:
+            raise _TooBig("the YAML expands to too many values (aliases?)", pos)
+        if depth > MAX_DEPTH:
+            raise _TooBig("the YAML is nested too deeply (or an alias refers to itself)", pos)
+        if node.tag not in _ALLOWED_TAGS:
+            self.diags.add(pos, "", f"YAML tag '{node.tag}' is not allowed",
+                           "remove the '!' tag; deck files hold plain text, numbers and lists")
+        if isinstance(node, yaml.ScalarNode):
+            plain = node.style is None
+            null = plain and node.tag == _CORE + "null"
+            return Scalar(str(node.value), plain, null, pos)
+        if isinstance(node, yaml.SequenceNode):
+            return Seq(tuple(self.convert(item, depth + 1) for item in node.value), pos)
+        assert isinstance(node, yaml.MappingNode)
+        entries: list[tuple[Scalar, Node]] = []
+        seen: dict[str, Pos] = {}
+        for key_node, value_node in node.value:
+            key = self.convert(key_node, depth + 1)
+            value = self.convert(value_node, depth + 1)
+            if not isinstance(key, Scalar):
+                self.diags.add(key.pos, "", "a key must be plain text, not " + kind(key))
+                continue
+            if key.value in seen:
+                first = seen[key.value]
+                self.diags.add(key.pos, key.value,
+                               f"duplicate key (first given on line {first.line})",
+                               "keep one of them; YAML would silently use the last")
+                continue
+            seen[key.value] = key.pos
+            entries.append((key, value))
+        return Map(tuple(entries), pos)
+
+
+# Typed readers: each reports a problem and returns None rather than raising.
+
+
+def check_keys(node: Map, allowed: Iterable[str], path: str, diags: Diagnostics,
+               required: Iterable[str] = ()) -> None:
+    allowed_set = list(allowed)
+    for key, _ in node:
+        if key.value not in allowed_set:
+            hint = did_you_mean(key.value, allowed_set) or "allowed here: " + ", ".join(allowed_set)
+            diags.add(key.pos, join(path, key.value), "unknown key", hint)
+    for name in required:
+        value = node.get(name)
+        if value is None or (isinstance(value, Scalar) and value.null):
+            diags.add(node.pos if value is None else value.pos, join(path, name),
+                      "required field is missing" if value is None else "required field is empty")
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def text(node: Node | None, path: str, diags: Diagnostics, *, required: bool = False,
+         max_len: int = 5000) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Scalar):
+        if node.null:
+            if required:
+                diags.add(node.pos, path, "must not be empty")
+            return None
+        value = node.value
+        if len(value) > max_len:
+            diags.add(node.pos, path, f"text is {len(value)} characters; the limit is {max_len}")
+            return None
+        return value
+    diags.add(node.pos, path, f"must be text, not {kind(node)}",
+              "write it on one line after the colon" if isinstance(node, Seq) else None)
+    return None
+
+
+def integer(node: Node | None, path: str, diags: Diagnostics, *, lo: int, hi: int) -> int | None:
+    if node is None:
+        return None
+    if isinstance(node, Scalar) and not node.null:
+        try:
+            value = int(node.value.replace("_", ""), 10)
+        except ValueError:
+            diags.add(node.pos, path, f"must be a whole number, not '{_short(node.value)}'")
+            return None
+        if not lo <= value <= hi:
+            diags.add(node.pos, path, f"must be between {lo} and {hi}, not {value}")
+            return None
+        return value
+    diags.add(node.pos, path, f"must be a whole number, not {kind(node)}")
+    return None
+
+
+def text_list(node: Node | None, path: str, diags: Diagnostics, *,
+              max_items: int = 100) -> tuple[str, ...]:
+    if node is None or (isinstance(node, Scalar) and node.null):
+        return ()
+    if not isinstance(node, Seq):
+        diags.add(node.pos, path, f"must be a list, not {kind(node)}",
+                  "write each entry on its own line starting with '- '")
+        return ()
+    if len(node) > max_items:
+        diags.add(node.pos, path, f"has {len(node)} entries; the limit is {max_items}")
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(node):
+        value = text(item, join(path, i), diags, required=True)
+        if value is not None:
+            out.append(value)
+    return tuple(out)
+
+
+def mapping(node: Node | None, path: str, diags: Diagnostics) -> Map | None:
+    if node is None or (isinstance(node, Scalar) and node.null):
+        return None
+    if not isinstance(node, Map):
+        diags.add(node.pos, path, f"must be a mapping of keys to values, not {kind(node)}",
+                  "indent the keys below this one")
+        return None
+    return node
+
+
+def sequence(node: Node | None, path: str, diags: Diagnostics) -> Seq | None:
+    if node is None or (isinstance(node, Scalar) and node.null):
+        return None
+    if not isinstance(node, Seq):
+        diags.add(node.pos, path, f"must be a list, not {kind(node)}",
+                  "write each entry on its own line starting with '- '")
+        return None
+    return node
