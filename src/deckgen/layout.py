@@ -106,6 +106,8 @@ def element_box(el: Element, width: float, height: float, safe: float,
     y_top = height - (top if top is not None else (0.0 if art else safe))
     if top_override is not None:
         y_top = top_override
+    elif top is None and span is not None and bottom is not None:
+        y_top = bottom + span  # anchored to the bottom edge, e.g. a footer
     if span is not None:
         y_bottom = y_top - span
         if bottom is not None:

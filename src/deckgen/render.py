@@ -295,6 +295,19 @@ def _bold(el: Element) -> bool:
     return el.str_opt("weight", "regular") != "regular"
 
 
+LEVEL_LABELS = ("Function", "Feature", "Experience", "Complete product", "Portfolio")
+
+
+def _card_tags(card: Card) -> str:
+    """Family and size level of an interaction card, shown where a subtitle would be."""
+    parts = []
+    if card.family:
+        parts.append(card.family.replace("control-trust", "control & trust").capitalize())
+    if card.level:
+        parts.append(f"size: {LEVEL_LABELS[card.level - 1].lower()}")
+    return " · ".join(parts)
+
+
 def _field_text(renderer: CardRenderer, subject: _Subject, field: str) -> str | None:
     card = subject.card
     if field == "category":
@@ -311,6 +324,8 @@ def _field_text(renderer: CardRenderer, subject: _Subject, field: str) -> str | 
         return renderer.deck.brand.name
     if card is None:
         return None
+    if field == "subtitle" and not card.subtitle and (card.family or card.level):
+        return _card_tags(card)
     value = getattr(card, field, None)
     return value if isinstance(value, str) else None
 
@@ -360,7 +375,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     if role and s.side != "back":
         role_style = r.style(label_el, size=5.6)
         role_fit = tx.fit([tx.Block(tx.parse_inline(role, bold=True))], role_style, inner_w, 20)
-        role_w = max((ln.width for ln in role_fit.lines), default=0.0) + mm(2.6)
+        role_w = _text_width(role_fit) + mm(2.6)
     name_fit = tx.fit([tx.Block(tx.parse_inline(s.category.name.upper(), bold=True))],
                       r.style(label_el, min_size=5.5), inner_w - role_w - mm(1.5), 30)
     question = s.category.question
@@ -392,7 +407,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
             c.setLineWidth(0.5)
             c.roundRect(rx, ry, w, h, h / 2, stroke=1, fill=0)
             r.paint(c, fg)
-            tx.draw(c, role_fit, rx + (w - role_fit.lines[0].width) / 2, ry + h - mm(0.5), w)
+            tx.draw(c, role_fit, rx + (w - _text_width(role_fit)) / 2, ry + h - mm(0.5), w)
 
     plan.ops.append(_Op(paint))
     return box.y
@@ -435,6 +450,10 @@ def _rule(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 
     plan.ops.append(_Op(paint))
     return box.top - thickness
+
+
+def _text_width(fit: tx.Fit) -> float:
+    return max((ln.right - ln.left for ln in fit.lines), default=0.0)
 
 
 def _len(el: Element, key: str, total: float, default: float) -> float:
@@ -541,7 +560,7 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
         right_text = ""
     right = tx.fit([tx.Block(tx.parse_inline(right_text))],
                    dataclasses.replace(style, align="right"), box.w, 30) if right_text else None
-    right_w = max((ln.width for ln in right.lines), default=0.0) if right else 0.0
+    right_w = _text_width(right) if right else 0.0
     left = tx.fit([tx.Block(tx.parse_inline(left_text))], dataclasses.replace(style, max_lines=1),
                   max(box.w - right_w - mm(3), mm(5)), 30)
     baseline_top = box.y + size * 1.25

@@ -6,6 +6,8 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from typing import Literal, NamedTuple
 
 import pyphen
@@ -651,10 +653,7 @@ def _attempt(
     for index, block, prep in preps:
         s = size * block.size_scale
         step = s * leading
-        if placed:
-            first = baseline + step + block.space_before * s
-        else:
-            first = prep.ascent * s
+        first = baseline + step + block.space_before * s if placed else prep.ascent * s
         max_count = _UNLIMITED
         if not complete:
             # Lines whose descenders stay in the box, and lines left under max_lines.
@@ -685,14 +684,18 @@ def _attempt(
     return _Attempt(placed, bottom, overflow)
 
 
-def _candidates(size: float, min_size: float) -> list[float]:
+_piece_font = attrgetter("font")
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(size: float, min_size: float) -> tuple[float, ...]:
     """Sizes from min_size up to size in 0.25 pt steps down from `size`, ascending."""
     steps = int((size - min_size) / _STEP + 1e-9)
     sizes = [round(size - k * _STEP, 6) for k in range(steps + 1)]
     if sizes[-1] > min_size:
         sizes.append(min_size)
     sizes.reverse()
-    return sizes
+    return tuple(sizes)
 
 
 def fit(blocks: Sequence[Block], style: TextStyle, width: float, height: float) -> Fit:
@@ -760,19 +763,12 @@ def _build(
                 x += piece.width * s
         bullet_runs = len(runs)
         x_units = prep.indent
-        font: str | None = None
-        parts: list[str] = []
-        start = run_w = 0.0
-        for piece in placed.pieces:
-            if piece.font != font:
-                if font is not None:
-                    runs.append(Run(shift + start * s, "".join(parts), font, s, run_w * s))
-                font, parts, start, run_w = piece.font, [], x_units, 0.0
-            parts.append(piece.text)
-            run_w += piece.width
-            x_units += piece.width
-        if font is not None:
-            runs.append(Run(shift + start * s, "".join(parts), font, s, run_w * s))
+        for font, group in groupby(placed.pieces, _piece_font):
+            pieces = list(group)
+            run_w = sum(p.width for p in pieces)
+            text = "".join(p.text for p in pieces)
+            runs.append(Run(shift + x_units * s, text, font, s, run_w * s))
+            x_units += run_w
         lines.append(Line(placed.baseline, tuple(runs), placed.block, bullet_runs))
     return Fit(size, tuple(lines), result.height, result.overflow, width, style.align)
 
