@@ -53,16 +53,18 @@ def check_image(path: Path, pos: Pos, field: str, diags: Diagnostics) -> bool:
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
-            diags.add(pos, field, f"image is {size / 1e6:.0f} MB; the limit is "
-                      f"{MAX_IMAGE_BYTES / 1e6:.0f} MB", "export it at 300 dpi for its printed size")
+            limit = f"{MAX_IMAGE_BYTES / 1e6:.0f} MB"
+            diags.add(pos, field, f"image is {size / 1e6:.0f} MB; the limit is {limit}",
+                      "export it at 300 dpi for its printed size")
             return False
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
                 width, height = img.size
                 if width * height > MAX_IMAGE_PIXELS:
-                    diags.add(pos, field, f"image is {width}×{height} pixels; that is far more "
-                              "than print needs", "resize it to at most 4000 pixels on its long side")
+                    diags.add(pos, field,
+                              f"image is {width}×{height} pixels, far more than print needs",
+                              "resize it to at most 4000 pixels on its long side")
                     return False
                 if img.format not in ("PNG", "JPEG"):
                     diags.add(pos, field, f"image format {img.format} is not supported",

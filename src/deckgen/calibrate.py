@@ -26,6 +26,7 @@ TEXT = CMYKColor(0, 0, 0, 0.9)
 MUTED = CMYKColor(0, 0, 0, 0.6)
 GRID_COLOR = CMYKColor(0, 0, 0, 0.25)
 MARGIN = 20 * mm
+MEASURE = 150 * mm  # longest text line: wider lines get hard to follow
 
 FRONT_INTRO = (
     "This is the front. Print both pages double-sided at 100 % (“actual size”, not “fit to "
@@ -73,11 +74,12 @@ def write_calibration(
     # A cross at the centre lands on itself under a long-edge or a short-edge flip, so one sheet
     # serves both duplex modes.
     cx, cy = w / 2, h / 2
+    text_w = min(w - 2 * MARGIN, MEASURE)
     label = paper.upper() if paper.lower() == "a4" else paper.capitalize()
 
     canvas.setPageSize(size)
     y = _heading(canvas, font, w, h, "front", label)
-    _paragraph(canvas, font, FRONT_INTRO, MARGIN, y, w - 2 * MARGIN, 10, 14)
+    _paragraph(canvas, font, FRONT_INTRO, MARGIN, y, text_w, 10, 14)
     _cross(canvas, font, cx, cy)
     _footer(canvas, font, w)
     canvas.showPage()
@@ -88,10 +90,10 @@ def write_calibration(
         canvas.setFillColor(TEXT)
         canvas.setFont(font, 10)
         canvas.drawString(MARGIN, y - 10, f"{n}.")
-        y = _paragraph(canvas, font, step, MARGIN + 6 * mm, y, w - 2 * MARGIN - 6 * mm, 10, 14)
+        y = _paragraph(canvas, font, step, MARGIN + 6 * mm, y, text_w - 6 * mm, 10, 14)
         y -= 4
     _cross(canvas, font, cx, cy)
-    _paragraph(canvas, font, EXAMPLE, MARGIN, cy - ARM - 14 * mm, w - 2 * MARGIN, 9, 13, MUTED)
+    _paragraph(canvas, font, EXAMPLE, MARGIN, cy - ARM - 10 * mm, text_w, 9, 13, MUTED)
     _footer(canvas, font, w)
     canvas.showPage()
 

@@ -29,7 +29,8 @@ class Diagnostic:
         where = _display_path(self.pos.file)
         if self.pos.line:
             where += f":{self.pos.line}:{self.pos.col}"
-        head = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        head = f"{where}: {self.field}: " if self.field else f"{where}: "
+        head += self.message
         lines = [head]
         source = _source_line(self.pos)
         if source is not None:

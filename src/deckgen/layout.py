@@ -25,6 +25,7 @@ ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "r
                 "width", "spacing", "valign", "draw")
 LAYOUT_KEYS = ("extends", "elements", "remove", "description")
 
+NOWHERE = Pos(Path("."))
 Length = tuple[float, bool]  # (value, is_percent): percent of the card's trim height or width
 
 
@@ -35,7 +36,7 @@ class Element:
     name: str
     kind: str
     options: dict[str, object] = field(default_factory=dict)
-    pos: Pos = Pos(Path("."))
+    pos: Pos = NOWHERE
 
     def get(self, key: str, default: object = None) -> object:
         return self.options.get(key, default)
@@ -92,7 +93,7 @@ def element_box(el: Element, width: float, height: float, safe: float,
     """
     def opt(key: str, total: float) -> float | None:
         value = el.options.get(key)
-        return resolve_length(value, total) if isinstance(value, tuple) else None  # type: ignore[arg-type]
+        return resolve_length(value, total) if isinstance(value, tuple) else None
 
     art = el.kind in ("fill", "band", "frame", "mark")
     default_inset = 0.0 if art else safe

@@ -437,8 +437,9 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
     if len(diags) > before or card_id is None or title is None or category is None:
         return None
     field_pos["category"] = category_pos
-    if "recipe" in field_pos:
-        for role_key, role_node in card.get("recipe") or ():  # type: ignore[union-attr]
+    recipe_node = card.get("recipe")
+    if isinstance(recipe_node, ys.Map):
+        for role_key, role_node in recipe_node:
             field_pos[f"recipe.{role_key.value}"] = role_node.pos
     return Card(
         id=card_id,

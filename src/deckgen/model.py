@@ -9,6 +9,7 @@ from deckgen.diagnostics import Pos
 from deckgen.units import Color
 from deckgen.workbook_model import Workbook
 
+NOWHERE = Pos(Path("."))
 ROLES = ("who", "what", "when", "where", "why", "measure")
 LEVEL_NAMES = ("function", "feature", "experience", "product", "portfolio")
 
@@ -66,7 +67,7 @@ class Card:
     family: str | None = None
     level: int | None = None
     recipe: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    pos: Pos = Pos(Path("."))
+    pos: Pos = NOWHERE
     field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
 
     def where(self, field_name: str) -> Pos:

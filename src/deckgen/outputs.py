@@ -1,4 +1,4 @@
-"""Outputs: each file `build` writes, rendered to temporary files and renamed into place together."""
+"""Outputs: each file `build` writes, staged in a temporary folder and renamed into place."""
 
 from __future__ import annotations
 

@@ -221,11 +221,7 @@ class CardRenderer:
         return self.text_color
 
     def paint(self, canvas: Canvas, color: Color, *, stroke: bool = False) -> None:
-        value: RLColor
-        if self.cmyk:
-            value = CMYKColor(*color.as_cmyk())
-        else:
-            value = RLColor(*color.rgb)
+        value = CMYKColor(*color.as_cmyk()) if self.cmyk else RLColor(*color.rgb)
         if stroke:
             canvas.setStrokeColor(value)
         else:

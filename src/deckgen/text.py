@@ -6,8 +6,6 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
-from operator import attrgetter
 from typing import Literal, NamedTuple
 
 import pyphen
@@ -298,6 +296,9 @@ class _Word(NamedTuple):
     text: str
     space: _Piece | None  # the space set before the word when it follows another on a line
     shy: tuple[int, ...]  # soft-hyphen positions in `text`
+    # The pieces to append mid-line: the space merged into the first piece when they share a
+    # font, which halves the pieces a line is built from.
+    joined: tuple[_Piece, ...]
 
 
 class _Prepared(NamedTuple):
@@ -323,6 +324,8 @@ def _width(text: str, font: str) -> float:
         w = _widths[key] = pdfmetrics.stringWidth(text, font, 1.0)
     return w
 
+
+_MISSING = _Word((), 0.0, "", None, (), ())  # sentinel for the word cache
 
 _TOKEN = re.compile(r"\n|[ \t]+|[^ \t\n]+")
 
@@ -375,28 +378,48 @@ def _make_word(
         text,
         space,
         tuple(sorted({p for p in shy if 0 < p < len(text)})),
+        _joined(space, pieces),
     )
+
+
+def _joined(space: _Piece | None, pieces: tuple[_Piece, ...]) -> tuple[_Piece, ...]:
+    if space is None:
+        return pieces
+    first = pieces[0]
+    if first.font != space.font:
+        return (space, *pieces)
+    return (_Piece(" " + first.text, first.font, space.width + first.width), *pieces[1:])
+
+
+# Words recur across cards ("the", "customer"), so their pieces are kept per chain.
+_WordKey = tuple[tuple[tuple[str, bool, bool], ...], _Piece | None]
+_word_cache: dict[FontChain, dict[_WordKey, _Word | None]] = {}
 
 
 @functools.lru_cache(maxsize=4096)
 def _prepare(block: Block, chain: FontChain) -> _Prepared:
+    words = _word_cache.setdefault(chain, {})
+    if len(words) > 100_000:
+        words.clear()
+    spaces: dict[tuple[bool, bool], _Piece] = {}
     items: list[_Word | None] = []
     segments: list[tuple[str, bool, bool]] = []
     space: _Piece | None = None
     pending: _Piece | None = None  # a space seen since the last word on this line
 
     def flush() -> None:
-        nonlocal space, segments
         if segments:
-            word = _make_word(segments, space, chain)
+            key = (tuple(segments), space)
+            word = words.get(key, _MISSING)
+            if word is _MISSING:
+                word = words[key] = _make_word(segments, space, chain)
             if word is not None:
                 items.append(word)
-            segments = []
+            segments.clear()
 
     for span in block.spans:
         text = span.text.replace("\r\n", "\n").replace("\r", "\n")
-        for m in _TOKEN.finditer(text):
-            tok = m.group()
+        for tok in _TOKEN.findall(text):
             if tok == "\n":
                 flush()
                 items.append(None)
@@ -404,8 +427,11 @@ def _prepare(block: Block, chain: FontChain) -> _Prepared:
             elif tok[0] in " \t":
                 flush()
                 if items and items[-1] is not None:
-                    font = chain.font_for(" ", span.bold, span.italic) or chain.primary.regular
-                    pending = _Piece(" ", font, _width(" ", font))
+                    style = (span.bold, span.italic)
+                    pending = spaces.get(style)
+                    if pending is None:
+                        font = chain.font_for(" ", *style) or chain.primary.regular
+                        pending = spaces[style] = _Piece(" ", font, _width(" ", font))
             else:
                 if not segments:
                     space = pending
@@ -501,6 +527,7 @@ def _split(word: _Word, at: int, hyphen: bool) -> tuple[list[_Piece], float, _Wo
         word.text[at:],
         None,
         tuple(p - at for p in word.shy if p > at),
+        tuple(tail),
     )
     return head, sum(p.width for p in head), rest
 
@@ -573,9 +600,7 @@ def _break_lines(
             space = word.space
             space_w = space.width if space is not None else 0.0
             if cur_w + space_w + word.width <= limit:
-                if space is not None:
-                    cur.append(space)
-                cur.extend(word.pieces)
+                cur.extend(word.joined)
                 cur_w += space_w + word.width
                 continue
             gap = avail - cur_w
@@ -684,9 +709,6 @@ def _attempt(
     return _Attempt(placed, bottom, overflow)
 
 
-_piece_font = attrgetter("font")
-
-
 @functools.lru_cache(maxsize=256)
 def _candidates(size: float, min_size: float) -> tuple[float, ...]:
     """Sizes from min_size up to size in 0.25 pt steps down from `size`, ascending."""
@@ -763,12 +785,20 @@ def _build(
                 x += piece.width * s
         bullet_runs = len(runs)
         x_units = prep.indent
-        for font, group in groupby(placed.pieces, _piece_font):
-            pieces = list(group)
-            run_w = sum(p.width for p in pieces)
-            text = "".join(p.text for p in pieces)
-            runs.append(Run(shift + x_units * s, text, font, s, run_w * s))
-            x_units += run_w
+        font = ""
+        parts: list[str] = []
+        start = run_w = 0.0
+        for text, piece_font, piece_w in placed.pieces:
+            if piece_font != font:
+                if parts:
+                    runs.append(Run(shift + start * s, "".join(parts), font, s, run_w * s))
+                font, parts, start, run_w = piece_font, [text], x_units, piece_w
+            else:
+                parts.append(text)
+                run_w += piece_w
+            x_units += piece_w
+        if parts:
+            runs.append(Run(shift + start * s, "".join(parts), font, s, run_w * s))
         lines.append(Line(placed.baseline, tuple(runs), placed.block, bullet_runs))
     return Fit(size, tuple(lines), result.height, result.overflow, width, style.align)
 

@@ -109,4 +109,5 @@ def parse_color(value: str) -> Color:
         c, m_, y, k = parts
         rgb = ((1 - c) * (1 - k), (1 - m_) * (1 - k), (1 - y) * (1 - k))
         return Color(rgb, (c, m_, y, k))
-    raise UnitError(f"'{value}' is not a colour; write #RRGGBB (e.g. \"#1F3A5F\") or cmyk(c, m, y, k)")
+    raise UnitError(
+        f"'{value}' is not a colour; write #RRGGBB (e.g. \"#1F3A5F\") or cmyk(c, m, y, k)")
