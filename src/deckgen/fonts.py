@@ -21,6 +21,7 @@ __all__ = [
     "FontFamily",
     "coverage",
     "default_chain",
+    "initial_font",
     "load_family",
     "vertical_metrics",
 ]
@@ -217,17 +218,14 @@ def _register(path: Path, name: str) -> str:
 
 def _cff_message(path: Path) -> str:
     return (
-        f"font file {path} uses PostScript (CFF) outlines; "
-        "deckgen needs TrueType (.ttf) outlines"
+        f"font file {path} uses PostScript (CFF) outlines; deckgen needs TrueType (.ttf) outlines"
     )
 
 
 def _bundled_family(name: str) -> FontFamily:
     folder = data_dir("fonts")
     files = _BUNDLED[name]
-    names = {
-        style: _register(folder / rel, Path(rel).stem) for style, rel in files.items()
-    }
+    names = {style: _register(folder / rel, Path(rel).stem) for style, rel in files.items()}
     return FontFamily(name=name, **names)
 
 
@@ -325,3 +323,12 @@ def default_chain(heading_or_body: str | None = None, base_dir: Path | None = No
     dejavu = load_family("DejaVu Sans")
     fallbacks = () if primary == dejavu else (dejavu,)
     return FontChain(primary=primary, fallbacks=fallbacks)
+
+
+def initial_font() -> str:
+    """A bundled font to pass as ReportLab's `Canvas(initialFontName=...)`.
+
+    A canvas otherwise starts every page with unembedded Helvetica in its resources even when
+    no text is ever set in it.
+    """
+    return load_family("Lato").regular

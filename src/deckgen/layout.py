@@ -26,6 +26,9 @@ ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "r
 LAYOUT_KEYS = ("extends", "elements", "remove", "description")
 
 NOWHERE = Pos(Path("."))
+# Glyphs such as A, V and italics overhang their origin a little; this keeps their ink, not
+# just their origin, inside the safe zone.
+TEXT_INSET = 0.8
 Length = tuple[float, bool]  # (value, is_percent): percent of the card's trim height or width
 
 
@@ -116,8 +119,9 @@ def element_box(el: Element, width: float, height: float, safe: float,
     else:
         y_bottom = bottom if bottom is not None else (0.0 if art else safe)
     if not art:
-        x0, x1 = max(x0, safe), min(x1, width - safe)
-        y_top, y_bottom = min(y_top, height - safe), max(y_bottom, safe)
+        inner = safe + TEXT_INSET
+        x0, x1 = max(x0, inner), min(x1, width - inner)
+        y_top, y_bottom = min(y_top, height - inner), max(y_bottom, inner)
     return Box(x0, y_bottom, max(x1 - x0, 0.0), max(y_top - y_bottom, 0.0))
 
 
@@ -203,7 +207,31 @@ def _resolve(name: str, raw: dict[str, ys.Map], diags: Diagnostics,
         el = _read_element(key.value, spec, path, diags, inherited)
         if el is not None:
             elements[key.value] = el
-    return Layout(name, tuple(elements.values()), node.pos)
+    for el in elements.values():
+        after = el.options.get("after")
+        if isinstance(after, str) and after not in elements:
+            diags.add(el.pos, f"{name}.elements.{el.name}.after",
+                      f"the layout has no element '{after}'", did_you_mean(after, elements))
+    return Layout(name, _after_first(elements), node.pos)
+
+
+def _after_first(elements: dict[str, Element]) -> tuple[Element, ...]:
+    """Elements in their given order, except that each comes after the one it is `after`."""
+    ordered: list[Element] = []
+    placed: set[str] = set()
+
+    def place(el: Element, visiting: frozenset[str]) -> None:
+        if el.name in placed or el.name in visiting:
+            return
+        after = el.options.get("after")
+        if isinstance(after, str) and after in elements:
+            place(elements[after], visiting | {el.name})
+        placed.add(el.name)
+        ordered.append(el)
+
+    for el in elements.values():
+        place(el, frozenset())
+    return tuple(ordered)
 
 
 def _read_element(name: str, spec: ys.Map, path: str, diags: Diagnostics,

@@ -15,6 +15,7 @@ from typing import BinaryIO, Literal
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.faces import Face
+from deckgen.fonts import load_family
 from deckgen.model import Card, Category, Deck
 from deckgen.render import CardRenderer
 
@@ -46,8 +47,10 @@ class BuildOptions:
 
 def _canvas(target: BinaryIO | str, deck: Deck, subject: str, *, cmyk: bool,
             pagesize: tuple[float, float]) -> Canvas:
+    # ReportLab starts every page in Helvetica, an unembedded standard-14 font; start in ours.
     canvas = Canvas(target, pagesize=pagesize, invariant=1, pageCompression=1,
-                    enforceColorSpace="cmyk" if cmyk else None)
+                    enforceColorSpace="cmyk" if cmyk else None,
+                    initialFontName=load_family("Lato").regular, initialFontSize=9)
     canvas.setTitle(f"{deck.title} — {subject}")
     canvas.setAuthor(deck.brand.name)
     canvas.setSubject(subject)
@@ -136,8 +139,6 @@ def _write_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str, optio
                   pairs: Sequence[tuple[Face, Face]], name: str, subject: str,
                   progress: Progress | None, impose: Callable[..., None],
                   plan_sheet: Callable[..., object]) -> None:
-    from deckgen.fonts import load_family
-
     spec = deck.card
     paper = options.paper or deck.paper
     plan = plan_sheet(paper, spec.width, spec.height, spec.bleed)

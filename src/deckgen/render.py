@@ -16,11 +16,13 @@ from deckgen import text as tx
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fonts import FontChain, FontError, FontFamily, load_family
 from deckgen.images import prepared_image
-from deckgen.layout import Box, Element, Layout, LayoutSet, element_box, load_layouts
+from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
 from deckgen.model import ROLES, Card, Category, Deck
 from deckgen.units import WHITE, Color, mm, parse_color
 
 DEFAULT_TEXT = parse_color("#1A1A1A")
+POKER = (mm(63.5), mm(88.9))
+MIN_READABLE = 5.0  # points; nothing on a card is set smaller
 TEXT_FIELDS = ("title", "subtitle", "body", "items", "prompts", "examples")
 
 
@@ -102,6 +104,9 @@ class CardRenderer:
         self.text_color = deck.color("text", DEFAULT_TEXT)
         self.muted = self.text_color.mix(WHITE, 0.42)
         self._faces: dict[tuple[str, str], CardFace] = {}
+        spec = deck.card
+        # Type sizes in layouts are for poker cards; other sizes scale them, within reason.
+        self.scale = max(0.72, min(1.45, spec.width / POKER[0], spec.height / POKER[1]))
 
     # -- public API -------------------------------------------------------------------------
 
@@ -256,11 +261,12 @@ class CardRenderer:
             primary = chain.primary
             chain = FontChain(dataclasses.replace(primary, regular=primary.black,
                                                   bold=primary.black), chain.fallbacks)
-        base = size if size is not None else el.num("size", 9)
+        base = (size if size is not None else el.num("size", 9)) * self.scale
+        least = (min_size if min_size is not None else el.num("min-size", base)) * self.scale
         return tx.TextStyle(
             chain=chain,
             size=base,
-            min_size=min_size if min_size is not None else min(el.num("min-size", base), base),
+            min_size=min(max(least, MIN_READABLE), base),
             leading=el.num("leading", 1.2),
             align=_align(el.str_opt("align", "left")),
             hyphenate=True,
@@ -360,7 +366,7 @@ def _fill(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
     _fill(r, el, box, s, plan)
     spec = r.deck.card
-    safe = spec.safe
+    safe = spec.safe + TEXT_INSET
     label_el = Element("band-label", "text", {"size": 6.6, "weight": "bold"})
     question_el = Element("band-question", "text", {"size": 8.2, "leading": 1.12,
                                                     "max-lines": 2})
@@ -539,8 +545,11 @@ def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 
 
 def _overflow_field(groups: Sequence[tuple[str, _Group]]) -> str:
-    # The last field in the flow is the one pushed out of the box.
-    return groups[-1][0]
+    # Name the field with the most text: that is the one worth shortening.
+    sizes: dict[str, int] = {}
+    for name, group in groups:
+        sizes[name] = sizes.get(name, 0) + sum(len(s.text) for b in group.blocks for s in b.spans)
+    return max(sizes, key=lambda name: sizes[name])
 
 
 def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
@@ -559,6 +568,7 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     right_w = _text_width(right) if right else 0.0
     left = tx.fit([tx.Block(tx.parse_inline(left_text))], dataclasses.replace(style, max_lines=1),
                   max(box.w - right_w - mm(3), mm(5)), 30)
+    size = style.size
     baseline_top = box.y + size * 1.25
     accent = r.color("category", s.category)
     line_y = box.y + size * 1.9

@@ -746,18 +746,21 @@ def fit(blocks: Sequence[Block], style: TextStyle, width: float, height: float) 
         result = attempt(top, strict)
         if result is not None:
             return _build(result, sizes[top], preps, style, width)
-        result = attempt(0, strict)
-        if result is None:
-            continue
-        lo, hi = 0, top  # sizes[lo] fits, sizes[hi] does not
+        # Bisect with sizes[hi] known not to fit; min_size is only tried if everything above
+        # it fails, since most text that does not fit at full size fits somewhere above it.
+        lo, hi = 0, top
+        best: _Attempt | None = None
         while hi - lo > 1:
             mid = (lo + hi) // 2
             candidate = attempt(mid, strict)
             if candidate is not None:
-                lo, result = mid, candidate
+                lo, best = mid, candidate
             else:
                 hi = mid
-        return _build(result, sizes[lo], preps, style, width)
+        if best is None:
+            best = attempt(0, strict)
+        if best is not None:
+            return _build(best, sizes[lo], preps, style, width)
     overflowing = _attempt(preps, sizes[0], style, width, height, strict=False, complete=True)
     assert overflowing is not None  # a complete, non-strict layout always exists
     return _build(overflowing, sizes[0], preps, style, width)

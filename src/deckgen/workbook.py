@@ -40,7 +40,15 @@ from deckgen.faces import Face
 from deckgen.model import LEVEL_NAMES, ROLES, Card, Category, Deck
 from deckgen.resources import data_dir
 from deckgen.units import WHITE, Color, mm
-from deckgen.workbook_model import WORKSHEET_KINDS, Activity, Agenda, Slot, Workbook, WorksheetSpec
+from deckgen.workbook_model import (
+    WORKSHEET_KINDS,
+    Activity,
+    Agenda,
+    Phase,
+    Slot,
+    Workbook,
+    WorksheetSpec,
+)
 
 Flowables = list[Flowable]
 
@@ -227,7 +235,7 @@ def _para(text: str, style: ParagraphStyle, fonts: _Fonts, **kw: Any) -> Paragra
 
 
 def _markup(text: str, fonts: _Fonts) -> str:
-    """Paragraph markup for user text: escaped, **bold** and *italic*, uncovered glyphs in DejaVu."""
+    """Paragraph markup for user text: escaped, **bold**, *italic*, DejaVu for missing glyphs."""
     out = escape(text)
     out = _BOLD.sub(r"<b>\1</b>", out)
     out = _ITALIC.sub(r"<i>\1</i>", out)
@@ -260,7 +268,8 @@ def _runs(text: str, font: str, fonts: _Fonts) -> list[tuple[str, str]]:
 
 
 def _text_width(text: str, font: str, size: float, fonts: _Fonts) -> float:
-    return sum(pdfmetrics.stringWidth(chunk, name, size) for name, chunk in _runs(text, font, fonts))
+    runs = _runs(text, font, fonts)
+    return float(sum(pdfmetrics.stringWidth(chunk, name, size) for name, chunk in runs))
 
 
 def _draw_text(c: Canvas, x: float, y: float, text: str, font: str, size: float, fonts: _Fonts,
@@ -601,7 +610,7 @@ def _contents(ctx: _Context) -> Flowables:
                                                  ("TOPPADDING", (0, 0), (-1, -1), 0),
                                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
     intro = ctx.wb.intro or (_default_intro(ctx),)
-    out = _new_page() + [_Heading("Contents", ctx.st.h1, ctx, level=0, toc=False)]
+    out = [*_new_page(), _Heading("Contents", ctx.st.h1, ctx, level=0, toc=False)]
     out += [ctx.p(text, ctx.st.body) for text in intro]
     out += [Spacer(1, mm(4)), toc]
     return out
@@ -859,7 +868,7 @@ _ThumbSpec = tuple[Face | None, str, str, str | None]  # face, form key, caption
 def _thumb_grid(ctx: _Context, thumbs: Sequence[_ThumbSpec], width: float) -> Table:
     """Thumbnails in rows with captions; a None face is a text-only cell ("+ 6 more")."""
     per_row = max(1, int((ctx.width + mm(3)) // (width + mm(4))))
-    cells: list[list[Any]] = []
+    cells: list[Any] = []
     for face, key, caption, sub in thumbs:
         text = f"**{caption}**" + (f"\n{sub}" if sub else "")
         if face is None:
@@ -1002,7 +1011,7 @@ def _activities(ctx: _Context) -> Flowables:
     if not wb.activities:
         return []
     out: Flowables = []
-    phases = list(wb.phases) or [None]
+    phases: list[Phase | None] = [*wb.phases] or [None]
     for number, phase in enumerate(phases, 1):
         acts = [a for a in wb.activities
                 if (phase is None or a.phase == phase.id)]
@@ -1049,7 +1058,8 @@ def _activity_spread(ctx: _Context, act: Activity, index: int, total: int,
                      phase: str | None) -> Flowables:
     st = ctx.st
     kicker = f"{phase}  ·  activity {index} of {total}" if phase else f"Activity {index}"
-    out = _start_spread(ctx) + [
+    out = [
+        *_start_spread(ctx),
         ctx.p(kicker.upper(), st.kicker),
         _Heading(act.title, st.h1, ctx, level=1),
         ctx.p(act.purpose, st.lead),
@@ -1128,8 +1138,8 @@ def _steps_table(ctx: _Context, act: Activity) -> Table:
     numbered = ParagraphStyle("minutes", parent=st.cell, alignment=TA_RIGHT)
     for row in rows:
         row[2].style = numbered
-    return _table(rows, [mm(9), ctx.width - mm(9) - mm(18), mm(18)], ctx, header=False,
-                  extra=[("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    padding = [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+    return _table(rows, [mm(9), ctx.width - mm(9) - mm(18), mm(18)], ctx, padding, header=False)
 
 
 def _quotes(ctx: _Context, lines: Sequence[str]) -> Table:

@@ -158,7 +158,9 @@ def _syntax_hint(problem: str) -> str:
         return "put text containing ': ' in quotes"
     if "found character '@'" in problem or "found character '`'" in problem:
         return "put the value in quotes"
-    return "check the indentation and quoting around this place"
+    if "flow" in problem:
+        return "inside [ ] or { }, put text that contains ? : , or # in quotes"
+    return "check the indentation, and put text containing : # [ ] { } in quotes"
 
 
 class _TooBig(Exception):

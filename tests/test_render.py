@@ -1,0 +1,267 @@
+"""The card drawer and the print-shop PDF: boxes, fonts, safe zone, overflow, PNG, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from conftest import BUILTIN, MINI_CARDS, STANDARD_14, font_names
+from deckgen.build import BuildOptions, build, load_checked
+from deckgen.cli import main
+from deckgen.load import load_deck
+from deckgen.render import CardRenderer
+from deckgen.units import mm
+
+PRINT_SHOP = BuildOptions(outputs=("print-shop",))
+
+
+@pytest.fixture(scope="module")
+def builtin_print_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("builtin")
+    build(BUILTIN, out, PRINT_SHOP)
+    return out / "cards-print-shop.pdf"
+
+
+def _chars_outside(pdf: Path, inset: Callable[[int], tuple[float, float, float, float]],
+                   ) -> list[str]:
+    """Characters whose glyph box leaves the rectangle `inset(page_index)`."""
+    doc = pdfium.PdfDocument(str(pdf))
+    bad: list[str] = []
+    try:
+        for index in range(len(doc)):
+            x0, y0, x1, y1 = inset(index)
+            textpage = doc[index].get_textpage()
+            for i in range(textpage.count_chars()):
+                ch = textpage.get_text_range(i, 1)
+                if not ch.strip():
+                    continue
+                left, bottom, right, top = textpage.get_charbox(i)
+                if left < x0 - 0.01 or bottom < y0 - 0.01 or right > x1 + 0.01 or top > y1 + 0.01:
+                    bad.append(f"page {index + 1}: {ch!r} at ({left:.1f},{bottom:.1f})")
+    finally:
+        doc.close()
+    return bad
+
+
+def test_print_shop_has_a_front_and_back_page_per_card_with_boxes(
+        builtin_print_shop: Path) -> None:
+    deck = load_deck(BUILTIN)
+    reader = PdfReader(builtin_print_shop)
+    copies = sum(card.copies for card in deck.cards)
+    assert len(reader.pages) == 2 * copies
+    spec = deck.card
+    for page in reader.pages[:6]:
+        media = [float(v) for v in page.mediabox]
+        trim = [float(v) for v in page.trimbox]
+        bleed = [float(v) for v in page.bleedbox]
+        assert media == pytest.approx([0, 0, spec.width + 2 * spec.bleed,
+                                       spec.height + 2 * spec.bleed], abs=0.01)
+        assert bleed == pytest.approx(media, abs=0.01)
+        assert trim == pytest.approx([spec.bleed, spec.bleed, spec.bleed + spec.width,
+                                      spec.bleed + spec.height], abs=0.01)
+    assert abs(spec.width - mm(63.5)) < 0.01 and abs(spec.height - mm(88.9)) < 0.01
+
+
+def test_every_character_of_the_builtin_deck_is_inside_the_safe_zone(
+        builtin_print_shop: Path) -> None:
+    deck = load_deck(BUILTIN)
+    spec = deck.card
+    edge = spec.bleed + spec.safe
+    rect = (edge, edge, spec.width + 2 * spec.bleed - edge, spec.height + 2 * spec.bleed - edge)
+    assert _chars_outside(builtin_print_shop, lambda _: rect) == []
+
+
+def test_fonts_are_embedded_truetype_and_never_standard_14(builtin_print_shop: Path) -> None:
+    fonts = font_names(PdfReader(builtin_print_shop))
+    assert fonts, "no fonts found"
+    assert all(fonts.values()), f"not embedded: {[n for n, e in fonts.items() if not e]}"
+    assert not [n for n in fonts if any(s in n for s in STANDARD_14)]
+    assert any("Lato" in n for n in fonts)
+
+
+def test_card_text_extracts_back_verbatim(builtin_print_shop: Path) -> None:
+    reader = PdfReader(builtin_print_shop)
+    deck = load_deck(BUILTIN)
+    detractor = deck.card_by_id("detractor")
+    assert detractor is not None
+    index = [c.id for c in deck.cards].index("detractor")
+    copies_before = sum(c.copies for c in deck.cards[:index])
+    text = reader.pages[2 * copies_before].extract_text()
+    assert "Detractor" in text
+    for item in detractor.items:
+        first_words = " ".join(item.split()[:2])
+        assert first_words in text.replace("\n", " ")
+
+
+def test_backs_are_drawn_once_per_category_as_form_xobjects(builtin_print_shop: Path) -> None:
+    reader = PdfReader(builtin_print_shop)
+    forms: set[int] = set()
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject") or {}
+        for ref in xobjects.values():
+            if ref.get_object().get("/Subtype") == "/Form":
+                forms.add(ref.idnum)
+    deck = load_deck(BUILTIN)
+    assert len(forms) == len({c.category for c in deck.cards})
+
+
+def test_fallback_glyphs_extract_back_verbatim(make_deck: Callable[..., Path],
+                                               tmp_path: Path) -> None:
+    # Lato has Greek and Cyrillic; the check mark and Georgian come from DejaVu Sans.
+    cards = MINI_CARDS.replace("title: Lapsed subscriber", "title: Ωμέγα Жизнь café ✓ და")
+    root = make_deck(cards={"10-cards.yaml": cards})
+    build(root, tmp_path / "out", PRINT_SHOP)
+    reader = PdfReader(tmp_path / "out" / "cards-print-shop.pdf")
+    text = reader.pages[2].extract_text()
+    assert "Ωμέγα Жизнь café ✓ და" in " ".join(text.split())
+    fonts = font_names(reader)
+    assert any("DejaVu" in name for name in fonts), fonts
+    assert all(fonts.values())
+
+
+def test_a_character_no_font_has_is_a_diagnostic_naming_card_and_field(
+        make_deck: Callable[..., Path]) -> None:
+    cards = MINI_CARDS.replace("body: Left last month.", "body: Left last month 漢.")
+    root = make_deck(cards={"10-cards.yaml": cards})
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1
+    assert "10-cards.yaml:10:11: body: card 'lapsed': no font has the character '漢' (U+6F22)" \
+        in result.output
+    assert "Traceback" not in result.output
+
+
+def test_overflow_is_a_diagnostic_with_card_field_lines_and_size(
+        make_deck: Callable[..., Path], tmp_path: Path) -> None:
+    long_body = " ".join(["Far too much text for one small card."] * 40)
+    cards = MINI_CARDS.replace("body: Left last month.", f"body: {long_body}")
+    root = make_deck(cards={"10-cards.yaml": cards})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "cards-print-shop.pdf").write_bytes(b"earlier build")
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out), "--only",
+                                       "print-shop"])
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if "overflows" in ln]
+    assert len(lines) == 1
+    assert "10-cards.yaml:10:11: body: card 'lapsed', field 'body': overflows by" in lines[0]
+    assert lines[0].endswith("at 7 pt")
+    assert (out / "cards-print-shop.pdf").read_bytes() == b"earlier build"
+
+
+def test_text_shrinks_before_it_overflows(make_deck: Callable[..., Path]) -> None:
+    medium = " ".join(["Somewhat more text than usual on this card."] * 6)
+    cards = MINI_CARDS.replace("body: Left last month.", f"body: {medium}")
+    deck, renderer = load_checked(make_deck(cards={"10-cards.yaml": cards}))
+    lapsed = deck.card_by_id("lapsed")
+    visitor = deck.card_by_id("new-visitor")
+    assert lapsed is not None and visitor is not None
+    assert renderer.front(lapsed).plan().overflows == []
+
+
+@pytest.mark.parametrize("size", ["poker", "bridge", "tarot", "a6", "mini", "square"])
+def test_every_layout_keeps_text_in_the_safe_zone_at_each_size(
+        make_deck: Callable[..., Path], tmp_path: Path, size: str) -> None:
+    cards = MINI_CARDS + """\
+  - id: levels-demo
+    category: triggers
+    layout: level
+    level: 3
+    title: Experience
+    body: A whole journey.
+  - id: grid-demo
+    category: triggers
+    layout: grid
+    title: Four arguments
+    body: Place each idea.
+    items: [Delight, Ease, Growth, Efficiency]
+  - id: guide-demo
+    category: triggers
+    layout: guide
+    title: How to play
+    body: Lay the cards out.
+  - id: list-demo
+    category: triggers
+    layout: list
+    title: Detractor
+    items: [One, Two, Three]
+"""
+    if size in ("mini", "square"):
+        # Small cards get short texts only; the point is that nothing leaves the safe zone.
+        cards = cards.replace("What would **earn** a second visit?", "")
+    root = make_deck(cards={"10-cards.yaml": cards}, size=size)
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(outputs=("print-shop", "blank")))
+    deck = load_deck(root)
+    spec = deck.card
+    edge = spec.bleed + spec.safe
+    rect = (edge, edge, spec.width + 2 * spec.bleed - edge, spec.height + 2 * spec.bleed - edge)
+    assert _chars_outside(out / "cards-print-shop.pdf", lambda _: rect) == []
+
+
+def test_png_per_face_at_300_dpi_with_bleed(make_deck: Callable[..., Path],
+                                            tmp_path: Path) -> None:
+    root = make_deck()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out), "--only", "png",
+                                       "-q"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (out / "png").iterdir())
+    assert names[:2] == ["001-new-visitor-back.png", "001-new-visitor-front.png"]
+    assert len(names) == 8
+    from PIL import Image
+
+    with Image.open(out / "png" / "001-new-visitor-front.png") as img:
+        assert img.size == (821, 1121)
+        dpi = img.info.get("dpi")
+        assert dpi is not None and round(dpi[0]) == 300
+    assert not (out / "cards-print-shop.pdf").exists()
+
+
+def test_rebuilds_are_byte_identical(make_deck: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_deck()
+    digests = []
+    for name in ("a", "b"):
+        build(root, tmp_path / name, PRINT_SHOP)
+        digests.append(hashlib.sha256((tmp_path / name / "cards-print-shop.pdf").read_bytes())
+                       .hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_cmyk_output_uses_only_cmyk_colours(make_deck: Callable[..., Path],
+                                            tmp_path: Path) -> None:
+    root = make_deck()
+    build(root, tmp_path / "out", BuildOptions(outputs=("print-shop",), cmyk=True))
+    reader = PdfReader(tmp_path / "out" / "cards-print-shop.pdf")
+    streams = b""
+    for page in reader.pages:
+        streams += page.get_contents().get_data()  # type: ignore[union-attr]
+        for ref in (page["/Resources"].get("/XObject") or {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Form":
+                streams += obj.get_data()
+    tokens = streams.split()
+    assert b"k" in tokens or b"K" in tokens
+    assert b"rg" not in tokens and b"RG" not in tokens
+
+
+def test_recipe_rows_show_the_referenced_titles(make_deck: Callable[..., Path],
+                                                tmp_path: Path) -> None:
+    root = make_deck()
+    build(root, tmp_path / "out", PRINT_SHOP)
+    reader = PdfReader(tmp_path / "out" / "cards-print-shop.pdf")
+    text = reader.pages[6].extract_text()
+    assert "Welcome" in text and "New visitor" in text and "First session" in text
+    assert text.index("IF") < text.index("AND")
+
+
+def test_footer_numbers_cards(make_deck: Callable[..., Path]) -> None:
+    deck = load_deck(make_deck())
+    renderer = CardRenderer(deck)
+    assert renderer.numbers["new-visitor"] == 1
+    assert renderer.total == len(deck.cards)

@@ -1,0 +1,444 @@
+"""The facilitator workbook: sections, bookmarks, card reference, worksheets, fonts, bytes."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pypdf
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from deckgen import yamlsrc
+from deckgen.diagnostics import Diagnostics, Pos
+from deckgen.model import Brand, CardSpec, Card, CatalogueEntry, Category, Deck
+from deckgen.units import Color, mm, parse_color
+from deckgen.workbook import write_workbook
+from deckgen.workbook_load import parse_workbook
+from deckgen.workbook_model import Workbook
+
+HERE = Path(__file__).parent
+
+
+# A small deck built directly from the model, and a stand-in for the card drawer.
+
+
+def _cat(cid: str, name: str, role: str | None, question: str, color: str, blanks: int = 0
+         ) -> Category:
+    return Category(cid, name, role, question, parse_color(color), None, None, blanks,
+                    Pos(Path("deck.yaml")))
+
+
+CATEGORIES = (
+    _cat("audiences", "Audiences", "who", "Who is it for?", "#2E6F95", 2),
+    _cat("triggers", "Triggers", "when", "When does it happen?", "#C0622B", 2),
+    _cat("content", "Content & design", "what", "What do they see?", "#6B8E23"),
+    _cat("channels", "Channels", "where", "Where does it reach them?", "#7B4F9D"),
+    _cat("outcomes", "Outcomes", "why", "Why does it matter?", "#B8860B"),
+    _cat("measures", "Measures", "measure", "How will we know?", "#2F4F4F"),
+    _cat("levels", "Levels", None, "How big is it?", "#555555"),
+    _cat("arguments", "Arguments", None, "Why personalize at all?", "#8B3A62"),
+    _cat("risks", "Risks", None, "What could stop us?", "#A52A2A"),
+    _cat("recipes", "Recipes", None, "How do the ingredients combine?", "#1F3A5F"),
+)
+
+
+def _card(cid: str, title: str, category: str, **kw: object) -> Card:
+    return Card(id=cid, title=title, category=category, **kw)  # type: ignore[arg-type]
+
+
+CARDS = (
+    _card("new-visitor", "New visitor", "audiences", body="Arrives with no history.",
+          prompts=("What would earn a second visit?",)),
+    _card("lapsed-subscriber", "Lapsed subscriber", "audiences", body="Paid once, then left."),
+    _card("first-session", "First session", "triggers", body="The very first visit."),
+    _card("payment-failed", "Payment failed", "triggers", body="A renewal did not go through."),
+    _card("recommendation-shelf", "Recommendation shelf", "content",
+          body="A row of titles chosen for this reader.", items=("Because you read", "Popular")),
+    _card("email", "Email", "channels", body="Arrives later; read on any device."),
+    _card("habit", "Habit", "outcomes", body="Reading becomes a routine."),
+    _card("time-to-first-value", "Time to first value", "measures",
+          body="Minutes from sign-up to the first page read."),
+    _card("level-function", "Tiny step", "levels", body="One rule on one screen."),
+    _card("level-feature", "Small feature", "levels", body="A module a team owns."),
+    _card("level-experience", "Whole journey", "levels", body="Several modules in sequence."),
+    _card("level-product", "Own product", "levels", body="Sold or used on its own."),
+    _card("level-portfolio", "Many products", "levels", body="A family of products."),
+    _card("arguments-grid", "The argument grid", "arguments", layout="grid",
+          items=("Delight readers", "Save readers time", "Grow the business", "Run leaner"),
+          examples=("Helps readers ↔ Helps the company", "Adds value ↔ Removes effort")),
+    _card("consent", "Consent and privacy", "risks", body="Do people know what we collect?"),
+    _card("taxonomy-debt", "Taxonomy debt", "risks", body="Titles lack the tags we need."),
+    _card("nurture", "Nurture", "recipes", body="Turn a browser into a reader.",
+          recipe=(("who", ("new-visitor",)), ("when", ("first-session",)),
+                  ("what", ("recommendation-shelf",)), ("where", ("email",)),
+                  ("why", ("habit",)), ("measure", ("time-to-first-value",)))),
+)
+
+CATALOGUE = (
+    CatalogueEntry("Welcome series", "Onboarding", "experience", "Email", "Three emails"),
+    CatalogueEntry("Setup wizard", "Onboarding", "feature", "App"),
+    CatalogueEntry("Because you read", "Recommendations", "feature", "App", None),
+)
+
+WORKBOOK_YAML = """\
+title: Facilitator workbook
+intro: A short guide for the person running the day.
+anatomy: new-visitor
+phases:
+  - {id: kickstart, name: Kickstart, summary: Why and how big.}
+  - {id: plan, name: Plan your work, summary: Recipes from cards.}
+roles:
+  - name: Facilitator
+    count: "1"
+    does: [Keeps time, Keeps the room honest]
+participants:
+  - {who: Product lead, why: Owns the roadmap.}
+checklist:
+  - when: Four weeks before
+    items: [Book the room, Invite the team]
+  - when: After
+    items: [Send the photos]
+materials:
+  in_person: [Printed deck, Sticky notes]
+  remote: [Whiteboard board, Card images]
+agendas:
+  - id: one-day
+    title: One day
+    days:
+      - start: "09:00"
+        slots:
+          - {title: Welcome, minutes: 15}
+          - {activity: size-it, minutes: 45}
+          - {break: Lunch, minutes: 60}
+          - {activity: write-recipes, minutes: 90}
+activities:
+  - id: size-it
+    title: Size it
+    phase: kickstart
+    purpose: See how big each example is.
+    grouping: Whole group
+    materials: [Level cards]
+    worksheet: sizing-ladder
+    steps:
+      - {do: Deal the level cards in a row., minutes: 5}
+      - {do: Place each example on a level., minutes: 30}
+    say: ["Where would our best work sit?"]
+    categories: [levels]
+    output: A wall of examples by size.
+    pitfalls: [Arguing about one example for too long.]
+  - id: write-recipes
+    title: Write recipes
+    phase: plan
+    purpose: Combine cards into if-then recipes.
+    steps:
+      - {do: Pick an audience card., minutes: 10}
+    cards: [nurture, new-visitor]
+    categories: [audiences]
+    output: Three recipes.
+worksheets: [landscape, sizing-ladder, four-arguments, risk-register, recipe-builder,
+             jtbd-pitch, effort-impact, dot-vote, roadmap, parking-lot, card-sort]
+glossary:
+  - {term: Recipe, definition: An if-then sentence built from cards.}
+  - {term: Connected experience, definition: A moment that needs several systems.}
+"""
+
+
+def load_workbook(text: str = WORKBOOK_YAML) -> Workbook:
+    diags = Diagnostics()
+    node = yamlsrc.parse_yaml(text, Path("workbook.yaml"), diags)
+    assert node is not None, diags.format()
+    workbook = parse_workbook(node, diags)
+    assert workbook is not None and not diags, diags.format()
+    return workbook
+
+
+def make_deck(workbook: Workbook | None = None, cards: tuple[Card, ...] = CARDS) -> Deck:
+    return Deck(
+        root=Path("."), title="Test Deck", subtitle="Cards for a test workshop", edition="1.0",
+        language="en",
+        card=CardSpec("poker", mm(63.5), mm(88.9), mm(3), mm(3)),
+        paper="a4",
+        brand=Brand("Pagewise", None, {"primary": parse_color("#1F3A5F")}, {}),
+        categories=CATEGORIES, cards=cards, catalogue=CATALOGUE, workbook=workbook,
+    )
+
+
+@dataclass
+class FakeFace:
+    """Draws a card the way a layout would: band, title, body, prompts, id footer."""
+
+    card: Card | None
+    category: Category
+    width: float = mm(63.5)
+    height: float = mm(88.9)
+    bleed: float = mm(3)
+    form_key: str | None = None
+
+    def draw(self, canvas: Canvas, x: float, y: float) -> None:
+        color = self.category.color
+        canvas.saveState()
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.rect(x - self.bleed, y - self.bleed, self.width + 2 * self.bleed,
+                    self.height + 2 * self.bleed, stroke=0, fill=1)
+        canvas.setFillColorRGB(*color.rgb)
+        canvas.rect(x - self.bleed, y + self.height - mm(12), self.width + 2 * self.bleed,
+                    mm(12) + self.bleed, stroke=0, fill=1)
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.setFont("Lato-Bold", 7)
+        canvas.drawString(x + mm(4), y + self.height - mm(8), self.category.name.upper())
+        canvas.setFillColorRGB(0.1, 0.1, 0.1)
+        if self.card is not None:
+            canvas.setFont("Lato-Black", 13)
+            canvas.drawString(x + mm(4), y + self.height - mm(22), self.card.title)
+            canvas.setFont("Lato-Regular", 8)
+            if self.card.body:
+                canvas.drawString(x + mm(4), y + self.height - mm(32), self.card.body[:40])
+            for i, prompt in enumerate(self.card.prompts):
+                canvas.drawString(x + mm(4), y + mm(24) - i * mm(5), prompt[:40])
+            canvas.setFont("Lato-Regular", 6)
+            canvas.drawString(x + mm(4), y + mm(5), self.card.id)
+        canvas.restoreState()
+
+
+class FakeRenderer:
+    def __init__(self, deck: Deck) -> None:
+        self.deck = deck
+        self.fronts_drawn: list[str] = []
+
+    def front(self, card: Card) -> FakeFace:
+        self.fronts_drawn.append(card.id)
+        return FakeFace(card, self.deck.category(card.category))
+
+    def back(self, card: Card) -> FakeFace:
+        cat = self.deck.category(card.category)
+        return FakeFace(None, cat, form_key=f"back:{cat.id}")
+
+    def blank(self, category: Category) -> FakeFace:
+        return FakeFace(None, category, form_key=f"blank:{category.id}")
+
+
+def build(deck: Deck, paper: str | None = None) -> bytes:
+    out = io.BytesIO()
+    write_workbook(deck, FakeRenderer(deck), out, paper=paper)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def full_pdf() -> bytes:
+    return build(make_deck(load_workbook()))
+
+
+@pytest.fixture(scope="module")
+def reader(full_pdf: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(full_pdf))
+
+
+def outline_titles(reader: pypdf.PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)  # type: ignore[attr-defined]
+
+    walk(reader.outline)
+    return titles
+
+
+def page_texts(reader: pypdf.PdfReader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+# Tests
+
+
+def test_every_section_has_a_bookmark(reader: pypdf.PdfReader) -> None:
+    titles = outline_titles(reader)
+    for section in ("Cover", "Contents", "How to use the deck", "Roles and participants",
+                    "Planning checklist", "Materials", "Agenda", "One day", "Kickstart",
+                    "Size it", "Plan your work", "Write recipes", "Worksheets",
+                    "Card reference", "Interaction catalogue", "Glossary"):
+        assert section in titles, section
+
+
+def test_contents_lists_sections_with_their_page_numbers(reader: pypdf.PdfReader) -> None:
+    texts = page_texts(reader)
+    contents = squash(texts[1])
+    for section in ("How to use the deck", "Agenda", "Worksheets", "Card reference", "Glossary"):
+        match = re.search(re.escape(section) + r"\s*(\d+)", contents)
+        assert match, f"{section} missing from contents"
+        page = int(match.group(1))
+        assert section in squash(texts[page - 1]), f"{section} is not on page {page}"
+
+
+def test_card_reference_shows_every_card(reader: pypdf.PdfReader) -> None:
+    texts = page_texts(reader)
+    start = next(i for i, t in enumerate(texts) if "All 17 cards" in t)
+    reference = squash(" ".join(texts[start:]))
+    for card in CARDS:
+        assert card.id in reference, card.id
+        assert card.title in reference, card.title
+
+
+def test_recipe_cards_spell_out_their_ingredients(reader: pypdf.PdfReader) -> None:
+    text = squash(" ".join(page_texts(reader)))
+    assert "IF New visitor (new-visitor) AND First session (first-session) THEN" in text
+
+
+def test_worksheets_use_the_decks_own_labels(reader: pypdf.PdfReader) -> None:
+    texts = [squash(t) for t in page_texts(reader)]
+
+    def sheet(title: str) -> str:
+        return next(t for t in texts if title in t and "Worksheets" not in t[:40])
+
+    ladder = sheet("Sizing ladder")
+    for level in ("Tiny step", "Small feature", "Whole journey", "Own product", "Many products"):
+        assert level in ladder
+    grid = sheet("Four arguments")
+    for label in ("Helps readers", "Helps the company", "Adds value", "Removes effort",
+                  "Delight readers", "Run leaner"):
+        assert label in grid
+    recipe = sheet("Recipe builder")
+    for word in ("IF", "AND", "THEN", "VIA", "SO THAT", "MEASURE", "Audiences", "Triggers"):
+        assert word in recipe
+    assert "Consent and privacy" in sheet("Gap and risk register")
+    for title in ("Landscape of connected experience", "Jobs-to-be-done pitch",
+                  "Effort and impact", "Dot-vote tally", "Roadmap", "Parking lot",
+                  "Co-create the cards"):
+        assert sheet(title)
+
+
+def test_worksheets_that_need_room_are_landscape(reader: pypdf.PdfReader) -> None:
+    texts = page_texts(reader)
+    for i, text in enumerate(texts):
+        page = reader.pages[i]
+        wide = float(page.mediabox.width) > float(page.mediabox.height)
+        if text.lstrip().startswith("TEST DECK") and "Roadmap" in text.split("\n")[1:3]:
+            assert wide
+
+
+def test_activity_spread_has_steps_minutes_and_cards(reader: pypdf.PdfReader) -> None:
+    texts = [squash(t) for t in page_texts(reader)]
+    start = next(i for i, t in enumerate(texts) if "KICKSTART · ACTIVITY 1 OF 1" in t)
+    assert start % 2 == 1, "an activity starts on a left-hand (even) page"
+    spread = texts[start] + texts[start + 1]
+    for expected in ("See how big each example is.", "Whole group", "Deal the level cards",
+                     "30 min", "One day: 45 min", "Where would our best work sit?",
+                     "Tiny step", "A wall of examples by size.", "Arguing about one example"):
+        assert expected in spread, expected
+
+
+def test_agenda_has_real_clock_times(reader: pypdf.PdfReader) -> None:
+    text = squash(" ".join(page_texts(reader)))
+    assert "09:00–09:15" in text and "09:15–10:00" in text and "11:00–12:30" in text
+    assert "Day 1 · 09:00–12:30" in text
+
+
+def test_anatomy_labels_the_parts_of_a_real_card(reader: pypdf.PdfReader) -> None:
+    text = squash(" ".join(page_texts(reader)[:6]))
+    for part in ("Category band", "Title", "Body", "Prompts", "Footer and id"):
+        assert part in text
+
+
+def test_all_fonts_are_embedded_truetype(full_pdf: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(full_pdf))
+    seen: set[str] = set()
+
+    def fonts_of(resources: object, depth: int = 0) -> None:
+        if not isinstance(resources, dict) or depth > 4:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            seen.add(str(font["/BaseFont"]))
+            assert font["/Subtype"] == "/TrueType", font["/BaseFont"]
+            assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
+        for xobj in (resources.get("/XObject") or {}).values():
+            xobj = xobj.get_object()
+            fonts_of(xobj.get("/Resources"), depth + 1)
+
+    for page in reader.pages:
+        fonts_of(page.get("/Resources"))
+    assert seen
+    assert not any("Helvetica" in name or "Times" in name or "Courier" in name for name in seen)
+
+
+def test_same_input_gives_the_same_bytes(full_pdf: bytes) -> None:
+    assert build(make_deck(load_workbook())) == full_pdf
+
+
+def test_letter_paper(reader: pypdf.PdfReader) -> None:
+    pdf = pypdf.PdfReader(io.BytesIO(build(make_deck(load_workbook()), paper="letter")))
+    box = pdf.pages[1].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    assert round(float(reader.pages[1].mediabox.width)) == 595
+
+
+def test_a_deck_without_workbook_yaml_still_gets_a_workbook() -> None:
+    pdf = pypdf.PdfReader(io.BytesIO(build(make_deck(None))))
+    titles = outline_titles(pdf)
+    for section in ("Cover", "How to use the deck", "Worksheets", "Co-create the cards",
+                    "Recipe builder", "Sizing ladder", "Four arguments", "Card reference"):
+        assert section in titles, section
+    for absent in ("Agenda", "Glossary", "Planning checklist"):
+        assert absent not in titles
+    text = squash(" ".join(page_texts(pdf)))
+    for cat in CATEGORIES:
+        assert cat.question in text
+
+
+def test_a_generic_deck_gets_generic_sheets() -> None:
+    cards = tuple(c for c in CARDS if c.category in ("audiences", "triggers"))
+    cats = tuple(replace(c, role=None) for c in CATEGORIES[:2])
+    deck = replace(make_deck(None, cards), categories=cats, catalogue=())
+    pdf = pypdf.PdfReader(io.BytesIO(build(deck)))
+    titles = outline_titles(pdf)
+    assert "Co-create the cards" in titles and "Dot-vote tally" in titles
+    assert "Recipe builder" not in titles and "Four arguments" not in titles
+    assert "Interaction catalogue" not in titles
+
+
+def test_each_card_face_is_made_once_and_drawn_once_per_pass(full_pdf: bytes) -> None:
+    deck = make_deck(load_workbook())
+    renderer = FakeRenderer(deck)
+    write_workbook(deck, renderer, io.BytesIO())
+    assert sorted(renderer.fronts_drawn) == sorted({c.id for c in CARDS})
+    reader = pypdf.PdfReader(io.BytesIO(full_pdf))
+    forms = set()
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject") or {}
+        forms.update(name for name in xobjects if name.startswith("/FormXob.card"))
+    assert len(forms) >= len(CARDS)
+
+
+def test_writes_to_a_path(tmp_path: Path) -> None:
+    deck = make_deck(load_workbook())
+    target = tmp_path / "workbook.pdf"
+    write_workbook(deck, FakeRenderer(deck), target)
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_builds_fast() -> None:
+    cards = tuple(replace(c, id=f"{c.id}-{i}") for i in range(9) for c in CARDS
+                  if c.category not in ("levels", "arguments", "recipes"))
+    deck = make_deck(load_workbook(), cards + CARDS)
+    start = time.perf_counter()
+    build(deck)
+    assert time.perf_counter() - start < 8
+
+
+def test_unknown_paper_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="paper"):
+        build(make_deck(None), paper="a3")
+
+
+_ = Color
