@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import cast
 
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from pypdf.generic import DictionaryObject
 
 from deckgen.calibrate import write_calibration
 from deckgen.impose import PAPER_SIZES, new_canvas
@@ -20,6 +22,18 @@ def calibration(paper: str) -> bytes:
     buf = io.BytesIO()
     write_calibration(buf, paper)
     return buf.getvalue()
+
+
+def assert_embedded_truetype(page: pypdf.PageObject) -> None:
+    """Every font on the page is a TrueType font with its file embedded: no standard 14."""
+    resources = cast(DictionaryObject, page["/Resources"].get_object())
+    fonts = cast(DictionaryObject, resources["/Font"].get_object())
+    assert fonts
+    for ref in fonts.values():
+        font = cast(DictionaryObject, ref.get_object())
+        assert str(font["/Subtype"]) == "/TrueType", font["/BaseFont"]
+        descriptor = cast(DictionaryObject, font["/FontDescriptor"].get_object())
+        assert "/FontFile2" in descriptor
 
 
 def cross_centre(pdf: pdfium.PdfDocument, page: int) -> tuple[float, float]:
@@ -57,12 +71,7 @@ def test_two_pages_with_embedded_truetype_fonts_only(paper: str) -> None:
     assert len(reader.pages) == 2
     for page in reader.pages:
         assert [float(v) for v in page.mediabox] == pytest.approx([0, 0, *PAPER_SIZES[paper]])
-        fonts = page["/Resources"]["/Font"].get_object().values()
-        assert fonts
-        for font in fonts:
-            font = font.get_object()
-            assert font["/Subtype"] == "/TrueType", font["/BaseFont"]
-            assert "/FontFile2" in font["/FontDescriptor"]
+        assert_embedded_truetype(page)
     assert calibration(paper) == data
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from pypdf.generic import DictionaryObject
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.faces import Face
@@ -95,6 +97,18 @@ def label_centres(pdf: pdfium.PdfDocument, page: int) -> dict[str, tuple[float, 
         top = max(b[3] for b in boxes)
         found[word] = ((left + right) / 2, (bottom + top) / 2)
     return found
+
+
+def assert_embedded_truetype(page: pypdf.PageObject) -> None:
+    """Every font on the page is a TrueType font with its file embedded: no standard 14."""
+    resources = cast(DictionaryObject, page["/Resources"].get_object())
+    fonts = cast(DictionaryObject, resources["/Font"].get_object())
+    assert fonts
+    for ref in fonts.values():
+        font = cast(DictionaryObject, ref.get_object())
+        assert str(font["/Subtype"]) == "/TrueType", font["/BaseFont"]
+        descriptor = cast(DictionaryObject, font["/FontDescriptor"].get_object())
+        assert "/FontFile2" in descriptor
 
 
 def page_text(pdf: pdfium.PdfDocument, page: int) -> str:
@@ -282,6 +296,28 @@ def overlaps(a: Sequence[float], b: Sequence[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def mark_at(
+    found: list[tuple[float, float, float, float]],
+    with_bleed: tuple[float, float, float, float],
+    x: float | None,
+    y: float | None,
+    side: str,
+) -> bool:
+    """Whether a thin stroke runs along cut line x (or y) on that side of the bled block."""
+    for left, bottom, right, top in found:
+        if x is not None and left - 0.5 <= x <= right + 0.5 and right - left < 1:
+            if side == "below" and top < with_bleed[1]:
+                return True
+            if side == "above" and bottom > with_bleed[3]:
+                return True
+        if y is not None and bottom - 0.5 <= y <= top + 0.5 and top - bottom < 1:
+            if side == "left" and right < with_bleed[0]:
+                return True
+            if side == "right" and left > with_bleed[2]:
+                return True
+    return False
+
+
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_crop_marks_at_every_cut_line_and_nothing_in_the_block(paper: str) -> None:
     plan = plan_sheet(paper, *POKER, BLEED)
@@ -295,25 +331,13 @@ def test_crop_marks_at_every_cut_line_and_nothing_in_the_block(paper: str) -> No
         assert found
         assert not [p for p in found if overlaps(p, with_bleed)]
 
-        def mark_at(x: float | None, y: float | None, side: str) -> bool:
-            for left, bottom, right, top in found:
-                if x is not None and left - 0.5 <= x <= right + 0.5 and right - left < 1:
-                    if side == "below" and top < with_bleed[1]:
-                        return True
-                    if side == "above" and bottom > with_bleed[3]:
-                        return True
-                if y is not None and bottom - 0.5 <= y <= top + 0.5 and top - bottom < 1:
-                    if side == "left" and right < with_bleed[0]:
-                        return True
-                    if side == "right" and left > with_bleed[2]:
-                        return True
-            return False
-
         for i in range(4):
             x = plan.block_x + i * POKER[0]
             y = plan.block_y + i * POKER[1]
-            assert mark_at(x, None, "below") and mark_at(x, None, "above"), (page, "column", i)
-            assert mark_at(None, y, "left") and mark_at(None, y, "right"), (page, "row", i)
+            for side in ("below", "above"):
+                assert mark_at(found, with_bleed, x, None, side), (page, "column", i, side)
+            for side in ("left", "right"):
+                assert mark_at(found, with_bleed, None, y, side), (page, "row", i, side)
 
     # And they are visible: dark pixels on each cut line just outside the bleed.
     scale = 3
@@ -354,16 +378,24 @@ def test_scale_bar_is_50_mm_and_notes_stay_clear(paper: str, turned: bool) -> No
     assert len(bars) == 1
     # No text (sheet label, caption) touches the block, its bleed or a crop mark.
     b = plan.bleed
-    keep_out = [(plan.block_x - b, plan.block_y - b, plan.block_x + plan.block_w + b,
-                 plan.block_y + plan.block_h + b)]
-    keep_out += [(min(x1, x2) - 0.2, min(y1, y2) - 0.2, max(x1, x2) + 0.2, max(y1, y2) + 0.2)
-                 for x1, y1, x2, y2 in plan.crop_marks()]
+    keep_out = [
+        (
+            plan.block_x - b,
+            plan.block_y - b,
+            plan.block_x + plan.block_w + b,
+            plan.block_y + plan.block_h + b,
+        )
+    ]
+    keep_out += [
+        (min(x1, x2) - 0.2, min(y1, y2) - 0.2, max(x1, x2) + 0.2, max(y1, y2) + 0.2)
+        for x1, y1, x2, y2 in plan.crop_marks()
+    ]
     texts = [o.get_bounds() for o in pdf[0].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])]
     assert len(texts) == 2
     for box in [*texts, bars[0]]:
         assert not any(overlaps(box, k) for k in keep_out)
-        assert 1 * MM <= box[0] and box[2] <= plan.paper_w - 1 * MM
-        assert 1 * MM <= box[1] and box[3] <= plan.paper_h - 1 * MM
+        assert box[0] >= 1 * MM and box[2] <= plan.paper_w - 1 * MM
+        assert box[1] >= 1 * MM and box[3] <= plan.paper_h - 1 * MM
         if turned:  # no room above or below the block on Letter: notes go in a side margin
             assert box[2] < plan.block_x or box[0] > plan.block_x + plan.block_w
 
@@ -397,9 +429,10 @@ def form_xobjects(data: bytes) -> set[int]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     forms = set()
     for page in reader.pages:
-        xobjects = page["/Resources"].get("/XObject", {})
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        xobjects = cast(DictionaryObject, resources.get("/XObject", DictionaryObject()))
         for ref in xobjects.values():
-            if ref.get_object()["/Subtype"] == "/Form":
+            if str(cast(DictionaryObject, ref.get_object())["/Subtype"]) == "/Form":
                 forms.add(ref.idnum)
     return forms
 
@@ -424,10 +457,7 @@ def test_fonts_are_embedded_truetype_and_output_is_reproducible() -> None:
     assert build(cards(10), plan, title="Deck") == first
     reader = pypdf.PdfReader(io.BytesIO(first))
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].get_object().values():
-            font = font.get_object()
-            assert font["/Subtype"] == "/TrueType", font["/BaseFont"]
-            assert "/FontFile2" in font["/FontDescriptor"]
+        assert_embedded_truetype(page)
 
 
 def test_face_of_the_wrong_size_is_refused() -> None:

@@ -32,7 +32,7 @@ Side = Literal["front", "back"]
 LABEL_FONT = "Lato-Regular"
 
 # Crop marks. They start MARK_GAP from the trim block, or just past the sheet bleed when that is
-# wider, so a mark never prints over art a slightly-off cut would leave on the card.
+# wider: a mark inside the bleed would show on any card cut a little outside its trim line.
 MARK_GAP = 2 * mm
 MARK_CLEAR = 0.5 * mm  # between the bleed edge and a mark
 MARK_LEN = 5 * mm

@@ -39,7 +39,7 @@ FONT_ROLES = ("heading", "body")
 CATEGORY_KEYS = ("id", "name", "role", "question", "color", "icon", "layout", "blanks")
 CARD_FILE_KEYS = ("category", "cards")
 CARD_KEYS = ("id", "title", "subtitle", "body", "items", "prompts", "examples", "category",
-             "layout", "copies", "family", "level", "recipe")
+             "layout", "copies", "family", "level", "recipe", "axes")
 CATALOGUE_KEYS = ("name", "family", "level", "channel", "note")
 
 
@@ -434,6 +434,7 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
         diags.add(family_node.pos, path + ".family", f"unknown family '{family}'",
                   did_you_mean(family, FAMILIES) or "use one of " + ", ".join(FAMILIES))
     recipe = _read_recipe(card.get("recipe"), path + ".recipe", diags)
+    axes = _read_axes(card.get("axes"), path + ".axes", diags)
     if len(diags) > before or card_id is None or title is None or category is None:
         return None
     field_pos["category"] = category_pos
@@ -455,9 +456,27 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
         family=family,
         level=level,
         recipe=recipe,
+        axes=axes,
         pos=card.pos,
         field_pos=field_pos,
     )
+
+
+def _read_axes(node: ys.Node | None, path: str,
+               diags: Diagnostics) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    axes = ys.mapping(node, path, diags)
+    if axes is None:
+        return None
+    ys.check_keys(axes, ("x", "y"), path, diags, required=("x", "y"))
+    pairs: list[tuple[str, str]] = []
+    for key, hint in (("x", "[left end, right end]"), ("y", "[top end, bottom end]")):
+        ends = ys.text_list(axes.get(key), f"{path}.{key}", diags)
+        if axes.get(key) is not None and len(ends) != 2:
+            diags.add(axes.key_pos(key), f"{path}.{key}", "needs exactly two labels",
+                      f"write {key}: {hint}")
+            return None
+        pairs.append((ends[0], ends[1]) if len(ends) == 2 else ("", ""))
+    return (pairs[0], pairs[1])
 
 
 def _read_recipe(node: ys.Node | None, path: str,

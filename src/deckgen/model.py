@@ -67,6 +67,7 @@ class Card:
     family: str | None = None
     level: int | None = None
     recipe: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    axes: tuple[tuple[str, str], tuple[str, str]] | None = None  # grid cards: (x ends, y ends)
     pos: Pos = NOWHERE
     field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
 

@@ -688,10 +688,28 @@ def _grid(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     names += [""] * (4 - len(names))
     accent = r.color(el.str_opt("color", "category"), s.category)
     tint = accent.mix(WHITE, 0.86)
-    side = min(box.w, box.h)
-    x0 = box.x + (box.w - side) / 2
-    y0 = box.top - side
+    axes = card.axes if card is not None else None
+    label_style = dataclasses.replace(r.style(el, size=el.num("size", 7) * 0.8, min_size=5),
+                                      align="center")
+    gutter = label_style.size * 1.6 if axes else 0.0
+    side = min(box.w - gutter, box.h - gutter)
+    x0 = box.x + gutter + (box.w - gutter - side) / 2
+    y0 = box.top - gutter - side
     half = side / 2
+    axis_fits: list[tuple[tx.Fit, float, float, float]] = []  # fit, x, y, rotation
+    if axes is not None:
+        (left, right), (top, bottom) = axes
+        for i, label in enumerate((left, right)):
+            fit = tx.fit([tx.Block(tx.parse_inline(label, bold=True))],
+                         dataclasses.replace(label_style, max_lines=1), half, gutter)
+            axis_fits.append((fit, x0 + i * half, y0 + side + gutter * 0.85, 0.0))
+        for i, label in enumerate((top, bottom)):
+            fit = tx.fit([tx.Block(tx.parse_inline(label, bold=True))],
+                         dataclasses.replace(label_style, max_lines=1), half, gutter)
+            axis_fits.append((fit, x0 - gutter * 0.85, y0 + side - (i + 1) * half, 90.0))
+        for fit, *_ in axis_fits:
+            if not fit.fits:
+                plan.overflows.append(Overflow("axes", fit.overflow_lines, fit.size))
     pad = mm(1.4)
     style = r.style(el, min_size=el.num("min-size", 5.5))
     style = dataclasses.replace(style, align="center")
@@ -715,6 +733,13 @@ def _grid(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         c.setLineWidth(0.9)
         c.line(x0, y0 + half, x0 + side, y0 + half)
         c.line(x0 + half, y0, x0 + half, y0 + side)
+        r.paint(c, accent)
+        for fit, ax, ay, rotation in axis_fits:
+            c.saveState()
+            c.translate(ax, ay)
+            c.rotate(rotation)
+            tx.draw(c, fit, 0, 0, half)
+            c.restoreState()
 
     plan.ops.append(_Op(paint))
     return y0

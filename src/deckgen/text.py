@@ -485,7 +485,8 @@ def _break_points(
 ) -> tuple[tuple[int, bool], ...]:
     """Positions where `text` may break, each with whether a hyphen must be added there."""
     points: dict[int, bool] = {}
-    for i in range(1, len(text) - 1):
+    # After a dash or slash with something on both sides ("e-mail", "and/or"), as is.
+    for i in range(2, len(text) - 1):
         if text[i - 1] in _BREAK_AFTER:
             points[i] = False
     if shy:
@@ -683,12 +684,12 @@ def _attempt(
         if not complete:
             # Lines whose descenders stay in the box, and lines left under max_lines.
             room = height + _EPS - prep.descent * s - first
-            max_count = int(room / step) + 1 if room >= 0 else 0
+            max_count = int(room / step + 1e-9) + 1 if room >= 0 else 0
             if max_lines is not None:
                 max_count = min(max_count, max_lines - len(placed))
             if max_count <= 0:
                 return None
-        lines = _break_lines(prep, width / s - prep.indent, style, strict, max_count + 1)
+        lines = _break_lines(prep, width / s - prep.indent, style, strict, max_count)
         if lines is None:
             return None
         descent = prep.descent * s

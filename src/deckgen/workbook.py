@@ -37,7 +37,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from deckgen.faces import Face
-from deckgen.model import LEVEL_NAMES, ROLES, Card, Category, Deck
+from deckgen.model import LEVEL_NAMES, Card, Category, Deck
 from deckgen.resources import data_dir
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook_model import (
@@ -397,7 +397,7 @@ class _WorkbookDoc(BaseDocTemplate):  # type: ignore[misc]
             out, pagesize=ctx.page, invariant=1, title=f"{ctx.deck.title}: {ctx.title()}",
             author=ctx.deck.brand.name, subject=ctx.title(), creator="deckgen",
             leftMargin=_MARGIN_X, rightMargin=_MARGIN_X, topMargin=_MARGIN_TOP,
-            bottomMargin=_MARGIN_BOTTOM,
+            bottomMargin=_MARGIN_BOTTOM, initialFontName=ctx.fonts.regular,
         )
         self.ctx = ctx
         self.section = ""
@@ -1928,15 +1928,14 @@ def _card_text(ctx: _Context, card: Card) -> list[Paragraph]:
 
 def _recipe_sentence(deck: Deck, card: Card) -> str:
     """The recipe spelt out: IF audience AND trigger THEN content VIA channel SO THAT ..."""
-    words = {role: word for word, role, _ in _RECIPE_ROWS}
     ingredients = dict(card.recipe)
     parts = []
-    for role in ROLES:
+    for word, role, _ in _RECIPE_ROWS:
         ids = ingredients.get(role, ())
         if not ids:
             continue
         names = " or ".join(_card_name(deck, card_id) for card_id in ids)
-        parts.append(f"**{words[role]}** {names}")
+        parts.append(f"**{word}** {names}")
     return " ".join(parts)
 
 

@@ -83,8 +83,9 @@ def _short(text: str) -> str:
 def read_yaml(path: Path, diags: Diagnostics) -> Node | None:
     """Parse one YAML file; problems go to `diags` and give None."""
     try:
-        if path.is_symlink() or not path.is_file():
-            pass
+        if not path.is_file():  # a folder, a pipe or a device would fail or never end
+            diags.add(Pos(path), "", "not a regular file", "deck files are plain text files")
+            return None
         data = path.read_bytes()
     except OSError as exc:
         diags.add(Pos(path), "", f"cannot read the file: {exc.strerror or exc}")
@@ -127,6 +128,8 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and any(w in (exc.problem or "") for w in _AT_END):
+            mark = exc.context_mark  # point at what was left open, not past the last line
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
@@ -145,14 +148,19 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
         return Scalar("", True, True, Pos(path, 1, 1))
     converter = _Converter(path, diags)
     try:
-        return converter.convert(root, 0)
+        node = converter.convert(root, 0)
     except _TooBig as exc:
         diags.add(exc.pos, "", str(exc), "write the values out instead of nesting aliases")
         return None
+    # A tagged value is reported once; reading the rest would only add confusing follow-ups.
+    return None if converter.bad_tags else node
+
+
+_AT_END = ("end of stream", "<stream end>")
 
 
 def _syntax_hint(problem: str) -> str:
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "put text containing ': ' in quotes"
@@ -174,6 +182,7 @@ class _Converter:
         self.path = path
         self.diags = diags
         self.count = 0
+        self.bad_tags = 0
 
     def pos(self, node: yaml.Node) -> Pos:
         mark = node.start_mark
@@ -187,6 +196,7 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise _TooBig("the YAML is nested too deeply (or an alias refers to itself)", pos)
         if node.tag not in _ALLOWED_TAGS:
+            self.bad_tags += 1
             self.diags.add(pos, "", f"YAML tag '{node.tag}' is not allowed",
                            "remove the '!' tag; deck files hold plain text, numbers and lists")
         if isinstance(node, yaml.ScalarNode):
