@@ -95,6 +95,11 @@ def _display_path(path: Path) -> str:
 _line_cache: dict[Path, list[str] | None] = {}
 
 
+def source_line(pos: Pos) -> str | None:
+    """The source line a position points at (shortened when very long), if it can be read."""
+    return _source_line(pos)
+
+
 def _source_line(pos: Pos) -> str | None:
     if pos.line <= 0:
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from deckgen import yamlsrc as ys
 from deckgen.assets import check_image, resolve_asset
-from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
+from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean, source_line
 from deckgen.model import (
     LEVEL_NAMES,
     ROLES,
@@ -24,7 +24,7 @@ from deckgen.resources import builtin_deck
 from deckgen.units import CARD_SIZES_MM, Color, UnitError, mm, parse_color, parse_length
 from deckgen.workbook_model import Workbook
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 PAPERS = ("a4", "letter")
 FAMILIES = ("onboarding", "messaging", "recommendations", "layout", "search", "offers",
             "service", "control-trust")
@@ -59,6 +59,8 @@ class _Layer:
     categories: dict[str, dict[str, object]] = field(default_factory=dict)
     category_pos: dict[str, Pos] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)
+    broken_ids: set[str] = field(default_factory=set)  # cards left out because of a problem
+    incomplete: bool = False  # some cards could not be read at all (e.g. a YAML syntax error)
     removed: list[tuple[str, Pos]] = field(default_factory=list)
     layout_dirs: list[Path] = field(default_factory=list)
     catalogue: tuple[CatalogueEntry, ...] | None = None
@@ -165,8 +167,9 @@ def _read_meta(top: ys.Map, layer: _Layer, diags: Diagnostics, required: bool) -
     node = top.get("deck")
     meta = ys.mapping(node, "deck", diags)
     if meta is None:
-        if required and node is None:
-            diags.add(top.pos, "deck", "required section is missing",
+        if required and (node is None or (isinstance(node, ys.Scalar) and node.null)):
+            diags.add(top.pos if node is None else node.pos, "deck",
+                      "required section is " + ("missing" if node is None else "empty"),
                       "add `deck:` with at least `title: Your deck title`")
         return
     layer.meta_pos = meta.pos
@@ -225,13 +228,20 @@ def _length(node: ys.Node | None, path: str, diags: Diagnostics, *, lo: float,
         diags.add(node.pos, path, str(exc))
         return None
     if not lo <= points <= hi:
-        diags.add(node.pos, path, f"{value} is out of range",
+        diags.add(node.pos, path, f"{ys.short(value)} is out of range",
                   f"use a value from {lo / mm(1):g}mm to {hi / mm(1):g}mm")
         return None
     return points
 
 
 def _color(node: ys.Node | None, path: str, diags: Diagnostics) -> Color | None:
+    if isinstance(node, ys.Scalar) and node.null:
+        # `color: #1F3A5F` without quotes is a comment, so YAML sees no value at all.
+        after = (source_line(node.pos) or "")[max(node.pos.col - 1, 0):]
+        diags.add(node.pos, path, "no colour given",
+                  'write the colour in quotes, e.g. "#1F3A5F": YAML reads # as the start of a '
+                  "comment" if after.lstrip().startswith("#") else 'write e.g. "#1F3A5F"')
+        return None
     value = ys.text(node, path, diags)
     if value is None or node is None:
         return None
@@ -239,9 +249,7 @@ def _color(node: ys.Node | None, path: str, diags: Diagnostics) -> Color | None:
         return parse_color(value)
     except UnitError as exc:
         hint = None
-        if node.pos.line and isinstance(node, ys.Scalar) and node.null:
-            hint = None
-        elif value.startswith("#") is False and re.fullmatch(r"[0-9a-fA-F]{6}", value):
+        if re.fullmatch(r"[0-9a-fA-F]{6}", value):
             hint = f'write "#{value}" in quotes: YAML reads # as the start of a comment'
         diags.add(node.pos, path, str(exc), hint)
         return None
@@ -292,7 +300,21 @@ def _read_brand(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
                                      suffixes=(".ttf",))
                 if path is None:
                     continue
-            layer.fonts[role] = FontRef(spec, layer.root)
+            if not _font_usable(spec, layer.root, node.pos, f"brand.fonts.{role}", diags):
+                continue
+            layer.fonts[role] = FontRef(spec, layer.root, node.pos)
+
+
+def _font_usable(spec: str, root: Path, pos: Pos, path: str, diags: Diagnostics) -> bool:
+    """Load a brand font now, so a bad one is reported at its line in deck.yaml."""
+    from deckgen.fonts import FontError, load_family
+
+    try:
+        load_family(spec, root)
+    except FontError as exc:
+        diags.add(pos, path, str(exc))
+        return False
+    return True
 
 
 def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
@@ -322,8 +344,9 @@ def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
                       f"category '{cat_id}' is declared twice (first on line {first.line})")
             continue
         is_new = cat_id not in inherited
-        ys.check_keys(cat, CATEGORY_KEYS, path, diags,
-                      required=("name", "color") if is_new else ())
+        ys.check_keys(cat, CATEGORY_KEYS, path, diags,  # an empty colour is reported below
+                      required=("name", *(("color",) if cat.get("color") is None else ()))
+                      if is_new else ())
         values: dict[str, object] = {}
         for key in ("name", "question", "layout"):
             if cat.get(key) is not None:
@@ -366,25 +389,37 @@ def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
         layer.sources.append(path)
         node = ys.read_yaml(path, diags)
         if node is None:
+            layer.incomplete = True
             continue
         if isinstance(node, ys.Scalar) and node.null:
             continue
-        top = ys.mapping(node, "", diags)
-        if top is None:
-            diags.add(node.pos, "cards", "a card file holds `category:` and a list `cards:`")
+        if not isinstance(node, ys.Map):
+            diags.add(node.pos, "", f"must be a mapping of keys to values, not {ys.kind(node)}",
+                      "a card file holds `category:` and a list `cards:`")
+            layer.incomplete = True
             continue
+        top = node
         ys.check_keys(top, CARD_FILE_KEYS, "", diags, required=("cards",))
         default_category = ys.text(top.get("category"), "category", diags)
         default_pos = top.get("category").pos if top.get("category") else top.pos  # type: ignore[union-attr]
         cards = ys.sequence(top.get("cards"), "cards", diags)
         if cards is None:
+            layer.incomplete = layer.incomplete or top.get("cards") is not None
             continue
         if len(cards) > MAX_CARDS_PER_FILE:
             diags.add(cards.pos, "cards", f"{len(cards)} cards in one file is too many")
+            layer.incomplete = True
             continue
         for i, item in enumerate(cards):
+            before = len(diags)
             card = _read_card(item, ys.join("cards", i), default_category, default_pos, diags)
             if card is None:
+                if len(diags) > before:  # remember it so references to it add no more noise
+                    raw_id = item.get("id") if isinstance(item, ys.Map) else None
+                    if isinstance(raw_id, ys.Scalar) and ID_RE.match(raw_id.value):
+                        layer.broken_ids.add(raw_id.value)
+                    else:
+                        layer.incomplete = True
                 continue
             if card.id in seen:
                 first = seen[card.id]
@@ -583,6 +618,8 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
             diags.add(pos, "remove", f"the base deck has no card '{card_id}'",
                       did_you_mean(card_id, merged.cards))
     merged.cards.update(layer.cards)
+    merged.broken_ids = base.broken_ids | layer.broken_ids
+    merged.incomplete = base.incomplete or layer.incomplete
     merged.layout_dirs = layer.layout_dirs + base.layout_dirs
     merged.catalogue = layer.catalogue if layer.catalogue is not None else base.catalogue
     merged.has_workbook = layer.has_workbook or base.has_workbook
@@ -669,16 +706,22 @@ def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
             target = layer.cards.get(ref)
             where = card.where(f"recipe.{role}")
             if target is None:
-                diags.add(where, f"recipe.{role}", f"card '{card.id}': no card has the id '{ref}'",
-                          did_you_mean(ref, layer.cards))
+                # A card left out because of another problem, or in a file that could not be
+                # read, is already reported: saying "no card has the id" would mislead.
+                if not (diags and (ref in layer.broken_ids or layer.incomplete)):
+                    diags.add(where, f"recipe.{role}",
+                              f"card '{card.id}': no card has the id '{ref}'",
+                              did_you_mean(ref, layer.cards))
                 ok = False
                 continue
             target_cat = categories.get(target.category)
-            target_role = target_cat.role if target_cat else None
-            if target_role != role:
+            if target_cat is None:  # its category is undeclared or invalid: reported there
+                ok = False
+                continue
+            if target_cat.role != role:
                 diags.add(where, f"recipe.{role}",
-                          f"card '{card.id}': '{ref}' is a {target.category} card "
-                          f"(role {target_role or 'none'}), not a {role} card",
+                          f"card '{card.id}': '{ref}' is in category '{target.category}' "
+                          f"(role {target_cat.role or 'none'}), not a {role} card",
                           _role_hint(role, categories))
                 ok = False
     return ok

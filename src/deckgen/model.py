@@ -29,6 +29,7 @@ class FontRef:
 
     spec: str
     base_dir: Path
+    pos: Pos = field(default=NOWHERE, compare=False)  # where the deck names it
 
 
 @dataclass(frozen=True)

@@ -560,7 +560,7 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     if s.card is not None:
         right_text = f"{s.card.id} · {r.numbers[s.card.id]}/{r.total}"
     elif s.side == "blank":
-        right_text = "id ______ · blank"
+        right_text = "blank card"
     else:
         right_text = ""
     right = tx.fit([tx.Block(tx.parse_inline(right_text))],
@@ -781,8 +781,14 @@ def _lines(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     first_label = str(label_map.get("first", ""))
     count = max(int(box.h // spacing), 1)
     size = el.num("size", 5.5)
+    style = r.style(el, size=size, min_size=size)
     label_fit = tx.fit([tx.Block(tx.parse_inline(first_label.upper(), bold=True))],
-                       r.style(el, size=size, min_size=size), box.w, 20) if first_label else None
+                       style, box.w, 20) if first_label else None
+    id_label = str(label_map.get("id", ""))
+    id_fit = tx.fit([tx.Block(tx.parse_inline(id_label, bold=True))], style, box.w,
+                    20) if id_label else None
+    id_w = mm(15) if id_fit is not None else 0.0
+    id_h = min(spacing * 0.8, mm(5.5))
     label_color = r.muted
 
     def paint(c: Canvas) -> None:
@@ -790,10 +796,19 @@ def _lines(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
         c.setLineWidth(0.45)
         for i in range(count):
             y = box.top - spacing * (i + 1)
-            c.line(box.x, y, box.right, y)
+            # The first line leaves room for the id box at its right end.
+            right = box.right - (id_w + mm(2) if i == 0 else 0.0)
+            c.line(box.x, y, right, y)
         if label_fit is not None:
             r.paint(c, label_color)
             tx.draw(c, label_fit, box.x, box.top - spacing + label_fit.height + mm(0.8), box.w)
+        if id_fit is not None:
+            y = box.top - spacing
+            r.paint(c, label_color, stroke=True)
+            c.setLineWidth(0.5)
+            c.roundRect(box.right - id_w, y, id_w, id_h, mm(0.8), stroke=1, fill=0)
+            r.paint(c, label_color)
+            tx.draw(c, id_fit, box.right - id_w + mm(0.8), y + id_h - mm(0.7), id_w)
 
     plan.ops.append(_Op(paint))
     return box.top - spacing * count

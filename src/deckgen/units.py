@@ -27,9 +27,15 @@ def parse_length(value: str) -> float:
     """Points from '3mm', '0.5in', '12pt', '1cm' or a bare number of millimetres."""
     match = _LENGTH.match(value)
     if not match:
-        raise UnitError(f"'{value}' is not a length; write e.g. 3mm, 0.25in, 8pt or a number of mm")
+        raise UnitError(f"'{_shown(value)}' is not a length; "
+                        "write e.g. 3mm, 0.25in, 8pt or a number of mm")
     number = float(match.group(1))
     return number * _FACTORS[match.group(2) or "mm"]
+
+
+def _shown(value: str) -> str:
+    """A value as quoted in a message: long values are cut short."""
+    return value if len(value) <= 40 else value[:39] + "…"
 
 
 def mm(value: float) -> float:
@@ -102,12 +108,12 @@ def parse_color(value: str) -> Color:
             try:
                 number = float(raw)
             except ValueError:
-                raise UnitError(f"'{value}': '{raw}' is not a number") from None
+                raise UnitError(f"'{_shown(value)}': '{_shown(raw)}' is not a number") from None
             if not 0 <= number <= 100:
-                raise UnitError(f"'{value}': CMYK values are percentages from 0 to 100")
+                raise UnitError(f"'{_shown(value)}': CMYK values are percentages from 0 to 100")
             parts.append(number / 100)
         c, m_, y, k = parts
         rgb = ((1 - c) * (1 - k), (1 - m_) * (1 - k), (1 - y) * (1 - k))
         return Color(rgb, (c, m_, y, k))
     raise UnitError(
-        f"'{value}' is not a colour; write #RRGGBB (e.g. \"#1F3A5F\") or cmyk(c, m, y, k)")
+        f"'{_shown(value)}' is not a colour; write #RRGGBB (e.g. \"#1F3A5F\") or cmyk(c, m, y, k)")

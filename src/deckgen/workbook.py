@@ -217,7 +217,7 @@ def _styles(fonts: _Fonts, pal: _Palette) -> _Styles:
         quote=style("quote", fontName=fonts.italic, fontSize=10, leading=14.5),
         bullet=style("bullet", leftIndent=11, bulletIndent=0, spaceAfter=3),
         check=style("check", leftIndent=15, bulletIndent=0, spaceAfter=4,
-                    bulletFontName=fonts.regular, bulletFontSize=10.5),
+                    bulletFontName=fonts.fallback, bulletFontSize=10),
         card_title=style("card_title", fontName=fonts.bold, fontSize=9.5, leading=12),
         caption=style("caption", fontSize=6.5, leading=8, alignment=TA_CENTER),
         sheet_label=style("sheet_label", fontName=fonts.bold, fontSize=10, leading=12.5),
@@ -696,14 +696,18 @@ _ROLE_WORDS = {
 }
 
 
+_Box = tuple[float, float, float, float]  # left, bottom, right, top
+
+
 @dataclass(frozen=True)
 class _Part:
     label: str
     explain: str
-    box: tuple[float, float, float, float]  # left, bottom, right, top in card points
+    box: _Box  # in card points
 
 
-def _locate_parts(face: Face, card: Card, category: Category | None) -> list[_Part]:
+def _locate_parts(face: Face, card: Card, category: Category | None, safe: float
+                  ) -> list[_Part]:
     """Find where the card's parts landed by drawing it once and searching its text.
 
     The layout engine decides where things go; reading the drawn page back keeps the callouts
@@ -712,39 +716,57 @@ def _locate_parts(face: Face, card: Card, category: Category | None) -> list[_Pa
     import pypdfium2
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=(face.width, face.height), invariant=1)
+    canvas = Canvas(buf, pagesize=(face.width, face.height), invariant=1,
+                    initialFontName=_register_fonts().regular)
     face.draw(canvas, 0, 0)
     canvas.showPage()
     canvas.save()
+    last_prompt = card.prompts[-1] if card.prompts else ""
     wanted = [
         ("Category band", "Colour and name of the category: which question the card answers.",
-         category.name if category else ""),
-        ("Title", "What the card is, in a few words.", _first_words(card.title, 3)),
-        ("Body", "What it means for your product, with an example.",
-         _first_words(card.body or "", 3)),
+         category.name if category else "", ""),
+        ("Title", "What the card is, in a few words.", card.title, card.title),
+        ("Body", "What it means for your product, with an example.", card.body or "",
+         card.body or ""),
         ("Prompts", "Questions to ask the room when the card is on the table.",
-         _first_words(card.prompts[0], 3) if card.prompts else ""),
-        ("Footer and id", "The card's id: write it on worksheets and recipes.", card.id),
+         card.prompts[0] if card.prompts else "", last_prompt),
+        ("Footer and id", "The card's id: write it on worksheets and recipes.", card.id, ""),
     ]
     pdf = pypdfium2.PdfDocument(buf.getvalue())
     try:
         textpage = pdf[0].get_textpage()
         parts = []
-        for label, explain, needle in wanted:
-            box = _search_box(textpage, needle) if needle else None
+        for label, explain, first, last in wanted:
+            box = _text_block(textpage, first, last)
             if box is not None:
-                parts.append(_Part(label, explain, box))
+                left = 0.0 if label == "Category band" else max(box[0] - mm(1.2), mm(0.6))
+                right = face.width - (0.0 if label == "Category band" else safe - mm(1.2))
+                parts.append(_Part(label, explain,
+                                   (left, box[1] - mm(1), right, box[3] + mm(1))))
         return parts
     finally:
         pdf.close()
 
 
-def _search_box(textpage: Any, needle: str) -> tuple[float, float, float, float] | None:
-    for words in (needle, needle.split(" ")[0]):
+def _text_block(textpage: Any, first: str, last: str) -> _Box | None:
+    """The box from the first words of a text to its last words, as drawn."""
+    top = _search_box(textpage, " ".join(_plain(first).split()[:3]), last_match=False)
+    if top is None or not last:
+        return top
+    bottom = _search_box(textpage, " ".join(_plain(last).split()[-2:]), last_match=True)
+    if bottom is None or bottom[3] > top[3]:
+        return top
+    return (min(top[0], bottom[0]), bottom[1], max(top[2], bottom[2]), top[3])
+
+
+def _search_box(textpage: Any, needle: str, last_match: bool) -> _Box | None:
+    for words in (needle, needle.split(" ")[-1 if last_match else 0]):
         if len(words) < 2:
             continue
         searcher = textpage.search(words, match_case=False)
         found = searcher.get_next()
+        while last_match and found and (following := searcher.get_next()):
+            found = following
         if found:
             index, count = found
             boxes = [textpage.get_charbox(i) for i in range(index, index + count)]
@@ -754,14 +776,15 @@ def _search_box(textpage: Any, needle: str) -> tuple[float, float, float, float]
 
 
 class _Anatomy(Flowable):  # type: ignore[misc]
-    """A real card, enlarged, with each located part named by a callout on the right."""
+    """A real card, enlarged, each located part outlined and named by a callout on the right."""
 
     def __init__(self, ctx: _Context, card: Card) -> None:
         super().__init__()
         self.ctx = ctx
         self.card = card
         self.face = ctx.faces.front(card)
-        self.parts = _locate_parts(self.face, card, _category(ctx.deck, card.category))
+        self.parts = _locate_parts(self.face, card, _category(ctx.deck, card.category),
+                                   ctx.deck.card.safe)
         self.scale = min(mm(100) / self.face.height, ctx.width * 0.48 / self.face.width)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -771,27 +794,30 @@ class _Anatomy(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         c, s, face, ctx = self.canv, self.scale, self.face, self.ctx
-        card_x = mm(4)
-        _draw_face(c, face, f"front:{self.card.id}", card_x, mm(2), s, ctx.pal.rule)
-        label_x = card_x + face.width * s + mm(22)
-        label_w = self.width - label_x
-        placed = _spread_labels(
-            [(p, mm(2) + (p.box[1] + p.box[3]) / 2 * s) for p in self.parts],
-            [self._label(p, label_w) for p in self.parts], self.height)
-        c.setStrokeColor(_rl(ctx.pal.primary))
-        c.setFillColor(_rl(ctx.pal.primary))
-        c.setLineWidth(0.7)
-        for (part, target_y), (para, top) in zip(
-                [(p, mm(2) + (p.box[1] + p.box[3]) / 2 * s) for p in self.parts], placed,
-                strict=True):
-            start_x = card_x + min(part.box[2] * s + mm(2), face.width * s + mm(1))
-            mid_y = top - 6
-            c.circle(start_x, target_y, 1.8, stroke=0, fill=1)
+        card_x, card_y = mm(4), mm(2)
+        _draw_face(c, face, f"front:{self.card.id}", card_x, card_y, s, ctx.pal.rule)
+        label_x = card_x + face.width * s + mm(20)
+        targets = [(p, card_y + (p.box[1] + p.box[3]) / 2 * s) for p in self.parts]
+        placed = _spread_labels(targets, [self._label(p, self.width - label_x)
+                                          for p in self.parts], self.height)
+        primary = _rl(ctx.pal.primary)
+        c.setStrokeColor(primary)
+        c.setFillColor(primary)
+        for (part, target_y), (para, top) in zip(targets, placed, strict=True):
+            left, bottom, right, up = (v * s for v in part.box)
+            c.setLineWidth(0.8)
+            c.setDash(2, 1.5)
+            c.roundRect(card_x + left, card_y + bottom, right - left, up - bottom, mm(1))
+            c.setDash()
+            start_x = card_x + right
+            label_y = top - 6
+            c.circle(start_x, target_y, 1.6, stroke=0, fill=1)
             path = c.beginPath()
             path.moveTo(start_x, target_y)
-            path.lineTo(label_x - mm(10), target_y)
-            path.lineTo(label_x - mm(3), mid_y)
-            path.lineTo(label_x - mm(1), mid_y)
+            path.lineTo(label_x - mm(9), target_y)
+            path.lineTo(label_x - mm(3), label_y)
+            path.lineTo(label_x - mm(1), label_y)
+            c.setLineWidth(0.7)
             c.drawPath(path, stroke=1, fill=0)
             para.drawOn(c, label_x, top - para.height)
 
@@ -1463,7 +1489,6 @@ def _sheet_sizing_ladder(c: Canvas, ctx: _Context, w: float, h: float) -> None:
             y = foot - mm(7) - row * mm(8)
             _box(c, x + mm(3), y - mm(1), mm(4), mm(4), ctx.pal.muted, WHITE, radius=0.8)
             _label(c, ctx, x + mm(9), y, label, 8, bold=False)
-    _arrow(c, 0, h - (n - 1) * rise - mm(30) - mm(4), 0, h - mm(4), ctx.pal.rule, 0)
 
 
 def _clip_words(text: str, count: int) -> str:
@@ -1474,10 +1499,10 @@ def _clip_words(text: str, count: int) -> str:
 def _sheet_four_arguments(c: Canvas, ctx: _Context, w: float, h: float) -> None:
     card = _grid_card(ctx.deck)
     quadrants = list(card.items[:4]) if card and len(card.items) >= 4 else ["", "", "", ""]
-    axes = _grid_axes(card)
-    size = min(w - mm(24), h - mm(30))
-    x0 = (w - size) / 2
-    y0 = (h - size) / 2 + mm(2)
+    (left, right), (top, bottom) = _grid_axes(card)
+    tally_h = mm(44)
+    size = min(w - mm(10), h - tally_h - mm(16))
+    x0, y0 = mm(10), tally_h + mm(12)
     half = size / 2
     for q, name in enumerate(quadrants):
         qx = x0 + (q % 2) * half
@@ -1489,18 +1514,22 @@ def _sheet_four_arguments(c: Canvas, ctx: _Context, w: float, h: float) -> None:
                    half - mm(8))
         else:
             _write_line(c, ctx, qx + mm(4), qy + half - mm(10), half * 0.6)
-        _label(c, ctx, qx + mm(4), qy + mm(15), "Votes", 7, bold=False, color=ctx.pal.muted)
-        _dots(c, ctx, qx + mm(4), qy + mm(10), 20, per_row=10)
-    mid_x, mid_y = x0 + half, y0 + half
-    _arrow(c, mid_x, mid_y, x0 + size + mm(6), mid_y, ctx.pal.primary)
-    _arrow(c, mid_x, mid_y, x0 - mm(6), mid_y, ctx.pal.primary)
-    _arrow(c, mid_x, mid_y, mid_x, y0 + size + mm(6), ctx.pal.primary)
-    _arrow(c, mid_x, mid_y, mid_x, y0 - mm(6), ctx.pal.primary)
-    (left, right), (top, bottom) = axes
-    _axis_label(c, ctx, left, x0, y0 - mm(8), "left")
-    _axis_label(c, ctx, right, x0 + size, y0 - mm(8), "right")
-    _axis_label(c, ctx, top, mid_x + mm(3), y0 + size + mm(5), "left")
-    _axis_label(c, ctx, bottom, mid_x + mm(3), y0 - mm(8), "left")
+        _label(c, ctx, qx + mm(4), qy + mm(13), "Votes", 7, bold=False, color=ctx.pal.muted)
+        _dots(c, ctx, qx + mm(4), qy + mm(8.5), 24, per_row=12)
+    c.setStrokeColor(_rl(ctx.pal.primary))
+    c.setLineWidth(1.2)
+    c.line(x0 + half, y0, x0 + half, y0 + size)
+    c.line(x0, y0 + half, x0 + size, y0 + half)
+    # Poles sit outside the grid: horizontal ends below it, vertical ends up its left side.
+    _axis_label(c, ctx, f"← {left}" if left else "", x0, y0 - mm(6), "left")
+    _axis_label(c, ctx, f"{right} →" if right else "", x0 + size, y0 - mm(6), "right")
+    c.saveState()
+    c.translate(x0 - mm(3), y0)
+    c.rotate(90)
+    _axis_label(c, ctx, f"← {bottom}" if bottom else "", 0, 0, "left")
+    _axis_label(c, ctx, f"{top} →" if top else "", size, 0, "right")
+    c.restoreState()
+    _vote_tally(c, ctx, quadrants, w, tally_h)
 
 
 def _axis_label(c: Canvas, ctx: _Context, text: str, x: float, y: float, align: str) -> None:
@@ -1509,6 +1538,13 @@ def _axis_label(c: Canvas, ctx: _Context, text: str, x: float, y: float, align: 
     else:
         start = x - mm(40) if align == "right" else x
         _write_line(c, ctx, start, y, mm(40))
+
+
+def _vote_tally(c: Canvas, ctx: _Context, quadrants: Sequence[str], w: float, top: float) -> None:
+    """Votes per team and quadrant: the spread shows where each department sees its upside."""
+    names = [q or f"Quadrant {i + 1}" for i, q in enumerate(quadrants)]
+    cols = [("Team or department", 0.28)] + [(name, 0.18) for name in names]
+    _grid_table(c, ctx, cols, w, top, rows=5, row_h=mm(7))
 
 
 _AXIS_SPLIT = re.compile(r"\s*(?:↔|<->|<>|—|–| vs\.? )\s*")
@@ -1545,7 +1581,8 @@ def _sheet_risk_register(c: Canvas, ctx: _Context, w: float, h: float) -> None:
         top -= used + mm(4)
     cols = [("Risk or barrier", 0.26), ("Likelihood", 0.11), ("Impact", 0.11),
             ("Mitigation: the first concrete step", 0.30), ("Owner", 0.13), ("By when", 0.09)]
-    _grid_table(c, ctx, cols, w, top, rows=9, row_h=(top - mm(2)) / 10, dots_for=(1, 2))
+    rows = 9
+    _grid_table(c, ctx, cols, w, top, rows=rows, row_h=(top - mm(10)) / rows, dots_for=(1, 2))
 
 
 def _grid_table(c: Canvas, ctx: _Context, cols: Sequence[tuple[str, float]], w: float,
@@ -1558,8 +1595,8 @@ def _grid_table(c: Canvas, ctx: _Context, cols: Sequence[tuple[str, float]], w: 
     xs = [0.0]
     for _, frac in cols:
         xs.append(xs[-1] + frac * w)
-    for (name, _), x in zip(cols, xs, strict=False):
-        _label(c, ctx, x + mm(2), top - mm(5.5), name, 8, width=None)
+    for (name, frac), x in zip(cols, xs, strict=False):
+        _label(c, ctx, x + mm(2), top - mm(5.5), name, 8, width=frac * w - mm(4))
     c.setStrokeColor(_rl(ctx.pal.rule))
     c.setLineWidth(0.5)
     bottom = top - head_h - rows * row_h
@@ -1708,9 +1745,11 @@ def _sheet_dot_vote(c: Canvas, ctx: _Context, w: float, h: float) -> None:
     row_h = (h - mm(10)) / rows
     _grid_table(c, ctx, cols, w, h, rows=rows, row_h=row_h, number=True)
     x = w * 0.47 + mm(3)
+    radius = min(mm(1.8), row_h / 6)
+    count = int((w * 0.41 - mm(6)) // (radius * 2.8))
     for r in range(rows):
         y = h - mm(8) - (r + 0.5) * row_h
-        _dots(c, ctx, x, y, 15, r=min(mm(1.8), row_h / 6))
+        _dots(c, ctx, x, y, count, r=radius)
 
 
 def _sheet_roadmap(c: Canvas, ctx: _Context, w: float, h: float) -> None:
@@ -1725,11 +1764,13 @@ def _sheet_roadmap(c: Canvas, ctx: _Context, w: float, h: float) -> None:
     row_h = (h - head_h) / len(lanes)
     for i, (name, sub) in enumerate(columns):
         x = lane_w + i * col_w
-        c.setFillColor(_rl(ctx.pal.primary.mix(WHITE, 0.2 + 0.25 * i)))
+        fill = ctx.pal.primary.mix(WHITE, 0.7 * i / max(len(columns) - 1, 1))
+        ink = WHITE if fill.contrast(WHITE) >= 3 else ctx.pal.text
+        c.setFillColor(_rl(fill))
         c.rect(x + 1, h - head_h, col_w - 2, head_h, stroke=0, fill=1)
-        _label(c, ctx, x + mm(4), h - mm(7.5), name, 11, color=ctx.pal.on_primary)
+        _label(c, ctx, x + mm(4), h - mm(7.5), name, 11, color=ink)
         _label(c, ctx, x + mm(4) + _text_width(name, ctx.fonts.bold, 11, ctx.fonts) + mm(3),
-               h - mm(7.5), sub, 8, bold=False, color=ctx.pal.on_primary)
+               h - mm(7.5), sub, 8, bold=False, color=ink)
     for r, (name, sub) in enumerate(lanes):
         y = h - head_h - (r + 1) * row_h
         _box(c, 0, y + 1, lane_w - mm(2), row_h - 2, ctx.pal.rule, ctx.pal.tint, radius=0)

@@ -73,10 +73,10 @@ def kind(node: Node) -> str:
         return "a mapping"
     if isinstance(node, Seq):
         return "a list"
-    return "empty" if node.null else f"the text '{_short(node.value)}'"
+    return "empty" if node.null else f"the text '{short(node.value)}'"
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
@@ -274,7 +274,7 @@ def integer(node: Node | None, path: str, diags: Diagnostics, *, lo: int, hi: in
         try:
             value = int(node.value.replace("_", ""), 10)
         except ValueError:
-            diags.add(node.pos, path, f"must be a whole number, not '{_short(node.value)}'")
+            diags.add(node.pos, path, f"must be a whole number, not '{short(node.value)}'")
             return None
         if not lo <= value <= hi:
             diags.add(node.pos, path, f"must be between {lo} and {hi}, not {value}")

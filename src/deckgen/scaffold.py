@@ -1,0 +1,287 @@
+"""Scaffolding: `deckgen new` writes a branded deck folder that extends another deck."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from deckgen.diagnostics import DeckError
+from deckgen.model import Card, Category, Deck
+from deckgen.resources import builtin_deck, data_dir
+from deckgen.units import Color
+
+__all__ = ["ScaffoldError", "scaffold"]
+
+DEFAULT_BASE = "builtin:prepersonalization"
+LOGO_PX = 240  # about 20 mm at 300 dpi: enough for a card back and the workbook cover
+FALLBACK_PRIMARY = Color((0.12, 0.23, 0.37))
+
+
+class ScaffoldError(Exception):
+    """The deck cannot be scaffolded; the message says why and what to do."""
+
+
+def scaffold(directory: Path, base: str = DEFAULT_BASE) -> None:
+    """Create `directory` holding a deck that extends `base` and builds as it is."""
+    directory = Path(directory)
+    base_dir, extends = _resolve_base(base, directory)
+    base_deck = _load_base(base_dir, base)
+    _check_target(directory)
+
+    client = _client_name(directory)
+    primary = base_deck.color("primary", base_deck.categories[0].color
+                              if base_deck.categories else FALLBACK_PRIMARY)
+    category = _example_category(base_deck)
+    files: dict[str, str | bytes] = {
+        "deck.yaml": _deck_yaml(base_deck, extends, client, primary, category),
+        "cards/10-our-cards.yaml": _cards_yaml(base_deck, category),
+        "assets/logo.png": _logo_png(_initials(client), primary),
+        "README.md": _readme(directory.name or "mydeck", extends),
+    }
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            path = directory / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {directory}: {exc.strerror or exc}") from None
+
+
+# -- checks -------------------------------------------------------------------------------------
+
+
+def _resolve_base(base: str, directory: Path) -> tuple[Path, str]:
+    """The base deck's folder and the `extends:` value that names it from `directory`."""
+    if base.startswith("builtin:"):
+        name = base.removeprefix("builtin:")
+        folder = builtin_deck(name)
+        if folder is None:
+            raise ScaffoldError(f"there is no built-in deck '{name}'; "
+                                f"use --from {DEFAULT_BASE} or --from PATH/TO/DECK")
+        return folder, base
+    folder = Path(base).expanduser().resolve()
+    if not folder.is_dir():
+        raise ScaffoldError(f"the base deck '{base}' does not exist; give a deck folder "
+                            f"(one holding deck.yaml) or {DEFAULT_BASE}")
+    if not (folder / "deck.yaml").is_file():
+        raise ScaffoldError(f"'{base}' is not a deck folder: it has no deck.yaml; "
+                            f"give a deck folder or {DEFAULT_BASE}")
+    target = directory.expanduser().resolve()
+    if folder == target:
+        raise ScaffoldError(f"a deck cannot extend itself: '{base}' is the new folder")
+    try:
+        relative = os.path.relpath(folder, target)
+    except ValueError:  # another drive on Windows: only an absolute path reaches it
+        return folder, folder.as_posix()
+    return folder, Path(relative).as_posix()
+
+
+def _load_base(folder: Path, base: str) -> Deck:
+    from deckgen.load import load_deck
+
+    try:
+        return load_deck(folder)
+    except DeckError as error:
+        count = len(error.diagnostics)
+        raise ScaffoldError(
+            f"the base deck '{base}' has {count} problem{'s' if count != 1 else ''}; "
+            f"fix them first (`deckgen validate {folder}`):\n{error.diagnostics.format()}"
+        ) from None
+
+
+def _check_target(directory: Path) -> None:
+    if directory.is_dir():
+        try:
+            entries = sorted(p.name for p in directory.iterdir())
+        except OSError as exc:
+            raise ScaffoldError(f"cannot read {directory}: {exc.strerror or exc}") from None
+        if entries:
+            shown = ", ".join(entries[:3]) + (", …" if len(entries) > 3 else "")
+            raise ScaffoldError(
+                f"{directory} already exists and is not empty ({shown}); "
+                "give a new folder name, or empty it first: deckgen new never overwrites files")
+    elif directory.exists():
+        raise ScaffoldError(f"{directory} exists and is a file; give a folder name")
+
+
+# -- content ------------------------------------------------------------------------------------
+
+
+def _client_name(directory: Path) -> str:
+    name = directory.expanduser().resolve().name
+    words = [w for w in re.split(r"[\s_.-]+", name) if w]
+    if not words:
+        return "Client"
+    return " ".join(w[:1].upper() + w[1:] for w in words)[:60]
+
+
+def _initials(client: str) -> str:
+    letters = [w[0] for w in client.split() if w[:1].isalnum()]
+    return "".join(letters[:2]).upper() or "CO"
+
+
+def _example_category(deck: Deck) -> Category | None:
+    """A category for the example card: the `who` one if there is one, never a recipe one."""
+    plain = [c for c in deck.categories if not any(card.recipe for card in deck.cards_in(c.id))
+             and c.layout in (None, "standard")]
+    for cat in plain:
+        if cat.role == "who":
+            return cat
+    if plain:
+        return plain[0]
+    return deck.categories[0] if deck.categories else None
+
+
+def _removable_card(deck: Deck, category: Category | None) -> Card | None:
+    """A card of the base that nothing else points at, for the commented `remove:` example."""
+    used: set[str] = {ref for card in deck.cards for _, ids in card.recipe for ref in ids}
+    if deck.workbook is not None:
+        if deck.workbook.anatomy is not None:
+            used.add(deck.workbook.anatomy.id)
+        for act in deck.workbook.activities:
+            used.update(ref.id for ref in act.cards)
+    candidates = [c for c in deck.cards if c.id not in used and not c.recipe]
+    preferred = [c for c in candidates if category is not None and c.category == category.id]
+    pick = preferred or candidates
+    return pick[0] if pick else None
+
+
+def _example_id(deck: Deck) -> str:
+    taken = {c.id for c in deck.cards}
+    card_id, n = "our-example-card", 2
+    while card_id in taken:
+        card_id, n = f"our-example-card-{n}", n + 1
+    return card_id
+
+
+def _c(code: str, comment: str) -> str:
+    """A YAML line with its comment lined up at column 40."""
+    return f"{code:<39} # {comment}"
+
+
+def _q(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _deck_yaml(base: Deck, extends: str, client: str, primary: Color,
+               category: Category | None) -> str:
+    text = base.color("text", Color((0.10, 0.10, 0.10)))
+    back = base.color("back", primary)
+    removable = _removable_card(base, category)
+    cat_id = category.id if category is not None else "my-category"
+    lines = [
+        f"# {client}: a branded deck. It inherits every category, card and layout of the deck",
+        "# it extends; write here only what differs. Paths are relative to this folder.",
+        "# Check: deckgen validate .        Build: deckgen build . -o build",
+        "deck:",
+        _c(f"  title: {_q(client + ' Personalization Deck')}", "on every card and the workbook"),
+        "",
+        _c(f"extends: {_q(extends)}", "the deck this one builds on"),
+        "",
+        "brand:",
+        _c(f"  name: {_q(client)}", "workbook header and PDF metadata"),
+        _c("  logo: assets/logo.png", "PNG or JPEG: card backs, workbook cover, header"),
+        "  colors:",
+        _c(f'    primary: "{primary.hex}"', "workbook headings, cover and rules"),
+        _c(f'    text: "{text.hex}"', "text on cards and in the workbook"),
+        _c(f'    back: "{back.hex}"', "card backs whose layout says `fill: back`"),
+        _c("  # fonts:", "bundled: Lato, DejaVu Sans; or a .ttf in assets/"),
+        "  #   heading: DejaVu Sans",
+        _c("  #   body: assets/MyBrand-Regular.ttf", "MyBrand-Bold.ttf beside it is used too"),
+        "",
+        "# Categories merge by id: give only what changes. A new category needs name and color.",
+        "# categories:",
+        f"#   - id: {cat_id}",
+        '#     color: "#0B6E4F"',
+        "#   - id: our-products",
+        "#     name: Our products",
+        "#     question: What do we sell?",
+        '#     color: "#8A3B12"',
+        "",
+        "# Cards of the base deck you do not need, by id (`deckgen list .` shows every id):",
+        f"# remove: [{removable.id if removable is not None else 'card-id'}]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _cards_yaml(base: Deck, category: Category | None) -> str:
+    cat_id = category.id if category is not None else "my-category"
+    ids = textwrap.wrap(", ".join(c.id for c in base.categories), 86)
+    return "\n".join([
+        "# Your own cards, read after the base deck's. A card with the id of a card in the base",
+        "# deck replaces that card. Add more files here: cards/*.yaml, read in name order.",
+        "# Categories of the base deck:",
+        *(f"#   {line}" for line in ids),
+        f"category: {cat_id}",
+        "cards:",
+        f"  - id: {_example_id(base)}",
+        "    title: Our typical customer",
+        "    body: Describe one customer **you** know well. What would make their next visit "
+        "*better*?",
+        "    prompts:",
+        "      - What do they already trust us with?",
+        "",
+    ])
+
+
+def _readme(name: str, extends: str) -> str:
+    return f"""# {name}
+
+A branded card deck made with `deckgen new`. It extends `{extends}`: every category, card and
+layout of that deck is inherited, and the files here say only what differs.
+
+## Edit
+
+- `deck.yaml`: the title, the brand (name, logo, colours, fonts), category colours, and
+  `remove:` for base cards you do not need. The comments show each setting.
+- `cards/*.yaml`: your own cards. A card with the id of a base card replaces it;
+  `deckgen list .` shows every card and its id.
+- `assets/`: the logo (`assets/logo.png` is a placeholder; use a PNG or JPEG at least
+  300 pixels high) and any `.ttf` fonts.
+- `layouts/` (optional): layouts that add to or override the built-in ones.
+
+## Build
+
+```
+deckgen validate .            # every problem at once, with file and line
+deckgen build . -o build      # cards.pdf, cards-print-shop.pdf, blank-cards.pdf, workbook.pdf
+deckgen build . -o build --only print-shop
+```
+"""
+
+
+def _logo_png(initials: str, primary: Color) -> bytes:
+    """A placeholder logo: a white rounded square with a coloured ring and the initials."""
+    size = LOGO_PX
+    colour = tuple(round(v * 255) for v in primary.rgb)
+    ink = (colour[0], colour[1], colour[2], 255)
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((4, 4, size - 5, size - 5), radius=size // 5,
+                           fill=(255, 255, 255, 255), outline=ink, width=size // 16)
+    font = _logo_font(size * 0.42 if len(initials) > 1 else size * 0.52)
+    draw.text((size / 2, size / 2), initials, fill=ink, font=font, anchor="mm")
+    palette = image.quantize(colors=32, method=Image.Quantize.FASTOCTREE)
+    out = BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _logo_font(size: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype(str(data_dir("fonts") / "dejavu" / "DejaVuSans-Bold.ttf"),
+                                  round(size))
+    except OSError:
+        return ImageFont.load_default(size)
