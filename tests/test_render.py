@@ -1,4 +1,4 @@
-"""The card drawer and the print-shop PDF: boxes, fonts, safe zone, overflow, PNG, reproducibility."""
+"""The card drawer and the print-shop PDF: boxes, fonts, safe zone, overflow, PNG, bytes."""
 
 from __future__ import annotations
 

@@ -51,6 +51,7 @@ class _Layer:
     meta: dict[str, str | None] = field(default_factory=dict)
     meta_pos: Pos | None = None
     card_spec: CardSpec | None = None
+    card_keys: frozenset[str] = frozenset()  # the `card:` keys this folder gave
     paper: str | None = None
     brand_name: str | None = None
     logo: Path | None = None
@@ -188,6 +189,7 @@ def _read_card_spec(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
     if spec is None:
         return
     ys.check_keys(spec, CARD_SPEC_KEYS, "card", diags)
+    layer.card_keys = frozenset(spec.keys())
     size_name, width, height = "poker", mm(63.5), mm(88.9)
     size = spec.get("size")
     if isinstance(size, ys.Map):
@@ -599,7 +601,7 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     merged = _Layer(root=layer.root)
     merged.meta = {**base.meta, **{k: v for k, v in layer.meta.items() if v is not None}}
     merged.meta_pos = layer.meta_pos or base.meta_pos
-    merged.card_spec = layer.card_spec or base.card_spec
+    merged.card_spec = _merge_card_spec(base.card_spec, layer.card_spec, layer.card_keys)
     merged.paper = layer.paper or base.paper
     merged.brand_name = layer.brand_name or base.brand_name
     merged.logo = layer.logo or base.logo
@@ -626,6 +628,17 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     merged.workbook = layer.workbook if layer.has_workbook else base.workbook
     merged.sources = layer.sources + base.sources
     return merged
+
+
+def _merge_card_spec(base: CardSpec | None, spec: CardSpec | None,
+                     given: frozenset[str]) -> CardSpec | None:
+    """Card settings merge key by key: `card: {safe: 4mm}` keeps the base's size and bleed."""
+    if base is None or spec is None:
+        return spec or base
+    size = (spec.size_name, spec.width, spec.height) if "size" in given else (
+        base.size_name, base.width, base.height)
+    return CardSpec(*size, bleed=spec.bleed if "bleed" in given else base.bleed,
+                    safe=spec.safe if "safe" in given else base.safe)
 
 
 def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:

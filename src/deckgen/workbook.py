@@ -575,12 +575,13 @@ def _draw_cover(c: Canvas, ctx: _Context) -> None:
               Paragraph(_markup(deck.title, fonts), title)]
     if deck.subtitle:
         blocks += [Spacer(1, mm(3)), Paragraph(_markup(deck.subtitle, fonts), sub)]
-    y = band_bottom + mm(18)
+    y = band_bottom + mm(40)
     for block in reversed(blocks):
         _, bh = block.wrap(width, h)
         block.drawOn(c, x, y)
         y += bh
-    _draw_category_strip(c, ctx, x, band_bottom - mm(14), width)
+    _draw_card_fan(c, ctx, w / 2, band_bottom)
+    _draw_category_strip(c, ctx, x, mm(40), width)
     c.setFillColor(_rl(pal.text))
     details = [f"{len(deck.cards)} cards in {len(deck.categories)} categories"]
     if deck.edition:
@@ -589,6 +590,27 @@ def _draw_cover(c: Canvas, ctx: _Context) -> None:
     c.setFillColor(_rl(pal.primary))
     _draw_text(c, x, mm(22), deck.brand.name, fonts.bold, 10, fonts)
     c.restoreState()
+
+
+def _draw_card_fan(c: Canvas, ctx: _Context, cx: float, cy: float) -> None:
+    """A hand of real cards, one per category, straddling the edge of the cover band."""
+    cards = [cards[0] for cat in ctx.deck.categories if (cards := ctx.deck.cards_in(cat.id))]
+    cards = cards[:5]
+    n = len(cards)
+    for i, card in enumerate(cards):
+        face = ctx.faces.front(card)
+        scale = mm(62) / face.height
+        offset = i - (n - 1) / 2
+        c.saveState()
+        c.translate(cx + offset * mm(30), cy - mm(36) - abs(offset) * mm(3))
+        c.rotate(-offset * 7)
+        c.saveState()
+        c.setFillColor(colors.Color(0, 0, 0, alpha=0.18))
+        c.roundRect(-face.width * scale / 2 + 1.5, -1.5, face.width * scale,
+                    face.height * scale, mm(1.5), stroke=0, fill=1)
+        c.restoreState()
+        _draw_face(c, face, f"front:{card.id}", -face.width * scale / 2, 0, scale, ctx.pal.rule)
+        c.restoreState()
 
 
 def _draw_category_strip(c: Canvas, ctx: _Context, x: float, y: float, width: float) -> None:
