@@ -37,7 +37,7 @@ _BULLET_GAP = 0.4
 _MIN_INDENT = 1.0
 # Hyphenate into the rest of a line only when the gap left otherwise is at least this share of
 # the line, and the hyphenated prefix fills at least half of that gap: no hyphen for a sliver.
-_HYPHEN_GAP = 0.15
+_HYPHEN_GAP = 0.2
 _HYPHEN_FILL = 0.5
 _BREAK_AFTER = frozenset("-/\u2013\u2014")  # a line may end after these without adding "-"
 _ALIGN_FACTOR: dict[str, float] = {"left": 0.0, "center": 0.5, "right": 1.0}
