@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from deckgen import __version__
 from deckgen.diagnostics import DeckError, Diagnostics, forget_sources
-from deckgen.outputs import FILENAMES, OUTPUTS, BuildOptions
+from deckgen.outputs import FILENAMES, OUTPUTS, BuildOptions, OutputError
 from deckgen.units import UnitError, parse_length
 
 DECK_ARG = click.argument("deck", default="deck", type=click.Path(path_type=Path))
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _report(error: DeckError) -> None:
@@ -49,8 +56,8 @@ def validate(deck: Path) -> None:
         loaded, _ = load_checked(deck)
     except DeckError as error:
         _fail(error)
-    click.echo(f"{deck}: {len(loaded.cards)} cards in {len(loaded.categories)} categories, "
-               "no problems.")
+    click.echo(f"{deck}: {_count(len(loaded.cards), 'card')} in "
+               f"{_count(len(loaded.categories), 'category', 'categories')}, no problems.")
 
 
 @main.command(name="list")
@@ -107,7 +114,9 @@ def _offset(_ctx: click.Context, _param: click.Parameter, value: str | None,
 
 
 class _Progress:
-    """A one-line progress display on a terminal; silent otherwise."""
+    """A one-line progress display on a terminal; silent otherwise (pipes, CI, --quiet)."""
+
+    WIDTH = 40
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -117,14 +126,50 @@ class _Progress:
     def __call__(self, name: str, done: int, total: int) -> None:
         if not self.enabled:
             return
+        if total <= 0:  # a step without counts (checking, workbook): name it until the next
+            self._show(f"  {name}…")
+            return
         now = time.monotonic()
         if done < total and now - self.last < 0.1:
             return
         self.last = now
-        self.shown = True
-        click.echo(f"\r  {name:<11} {done:>6}/{total:<6}", nl=False, err=True)
+        self._show(f"  {name:<11} {done:>6}/{total:<6}")
         if done >= total:
-            click.echo("\r" + " " * 30 + "\r", nl=False, err=True)
+            self.clear()
+
+    def _show(self, text: str) -> None:
+        # Pad so a shorter line fully covers the one before it.
+        click.echo(f"\r{text:<{self.WIDTH}}", nl=False, err=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        """Erase the progress line, e.g. before a message takes its place."""
+        if self.shown:
+            click.echo("\r" + " " * self.WIDTH + "\r", nl=False, err=True)
+            self.shown = False
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (`kill`, `timeout`, a cancelled CI job) like Ctrl-C, so cleanup runs."""
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _cannot_write(error: OutputError) -> NoReturn:
+    click.echo(f"deckgen: cannot write outputs: {error.reason}; earlier outputs are unchanged",
+               err=True)
+    sys.exit(1)
 
 
 @main.command()
@@ -158,12 +203,19 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
     progress = _Progress(not quiet and sys.stderr.isatty())
     started = time.monotonic()
     try:
-        written = run_build(deck, out, options, progress)
+        with _terminate_as_interrupt():
+            written = run_build(deck, out, options, progress)
     except DeckError as error:
+        progress.clear()
         _fail(error, nothing_written=True)
+    except OutputError as error:
+        progress.clear()
+        _cannot_write(error)
     except KeyboardInterrupt:
-        click.echo("\nInterrupted; earlier outputs are unchanged.", err=True)
+        progress.clear()
+        click.echo("Interrupted; earlier outputs are unchanged.", err=True)
         sys.exit(130)
+    progress.clear()
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")
@@ -193,11 +245,14 @@ def new(directory: Path, base: str) -> None:
 def calibrate(out: Path, paper: str) -> None:
     """Write a duplex calibration sheet that tells you your printer's --back-offset."""
     from deckgen.calibrate import write_calibration
-    from deckgen.outputs import publish, staging
+    from deckgen.outputs import fixed_clock, publish, staging
 
-    with staging(out.parent) as stage:
-        write_calibration(str(stage / out.name), paper)
-        publish(stage, out.parent, [out.name])
+    try:
+        with fixed_clock(), staging(out.parent) as stage:
+            write_calibration(str(stage / out.name), paper)
+            publish(stage, out.parent, [out.name])
+    except OSError as error:
+        _cannot_write(OutputError(error))
     click.echo(f"wrote {out}: print it two-sided at 100 %, then follow the instructions on it.")
 
 
@@ -212,27 +267,41 @@ def watch(deck: Path, out: Path, only: tuple[str, ...], interval: float) -> None
 
     options = BuildOptions(outputs=tuple(only) or ("cards", "print-shop", "blank", "workbook"))
     click.echo(f"watching {deck}; Ctrl-C to stop")
-    last: dict[Path, float] = {}
+    last: dict[str, tuple[int, int]] | None = None  # None: build once at the start, whatever
     try:
-        while True:
-            current = _snapshot(deck)
-            if current != last:
-                last = current
-                forget_sources()
-                _rebuild(lambda: run_build(deck, out, options), deck)
-            time.sleep(interval)
+        with _terminate_as_interrupt():
+            while True:
+                current = _snapshot(deck, out)
+                if current != last:
+                    last = current
+                    forget_sources()
+                    _rebuild(lambda: run_build(deck, out, options), deck)
+                time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("stopped")
 
 
-def _snapshot(deck: Path) -> dict[Path, float]:
-    files: dict[Path, float] = {}
-    for path in deck.rglob("*"):
-        if path.is_file() and "build" not in path.parts:
+def _snapshot(deck: Path, out: Path) -> dict[str, tuple[int, int]]:
+    """Every input file under DECK with its modification time and size.
+
+    The outputs folder is skipped (it may sit inside the deck, and our own writes must not
+    trigger another build), and so are hidden files and editor backups (swap files change while
+    the user types).
+    """
+    skip = out.resolve()
+    files: dict[str, tuple[int, int]] = {}
+    for dirpath, dirnames, filenames in os.walk(deck):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and (here / d).resolve() != skip)
+        for name in filenames:
+            if name.startswith(".") or name.endswith("~"):
+                continue
             try:
-                files[path] = path.stat().st_mtime
+                stat = (here / name).stat()
             except OSError:
                 continue
+            files[str(here / name)] = (stat.st_mtime_ns, stat.st_size)
     return files
 
 
@@ -243,6 +312,10 @@ def _rebuild(run: Callable[[], list[Path]], deck: Path) -> None:
     except DeckError as error:
         _report(error)
         click.echo(f"[{stamp}] not rebuilt; fix the problems above and save again", err=True)
+        return
+    except OutputError as error:
+        click.echo(f"[{stamp}] not rebuilt: cannot write outputs: {error.reason}; earlier "
+                   "outputs are unchanged", err=True)
         return
     click.echo(f"[{stamp}] rebuilt {len(written)} output(s) of {deck}")
 

@@ -359,6 +359,7 @@ def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
             if role not in ROLES:
                 diags.add(role_node.pos, path + ".role", f"unknown role '{role}'",
                           did_you_mean(role, ROLES) or "use one of " + ", ".join(ROLES))
+                values["bad_role"] = True  # recipes using its cards are not blamed as well
             else:
                 values["role"] = role
         if cat.get("color") is not None:
@@ -384,11 +385,13 @@ def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
     if not folder.is_dir():
         return
     seen: dict[str, Pos] = {}
-    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):  # one name order
         if path.resolve().parent != folder.resolve():
             diags.add(Pos(path), "", "card file is a link to a file outside cards/")
+            layer.incomplete = True
             continue
         layer.sources.append(path)
+        file_start = len(diags)
         node = ys.read_yaml(path, diags)
         if node is None:
             layer.incomplete = True
@@ -406,7 +409,7 @@ def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
         default_pos = top.get("category").pos if top.get("category") else top.pos  # type: ignore[union-attr]
         cards = ys.sequence(top.get("cards"), "cards", diags)
         if cards is None:
-            layer.incomplete = layer.incomplete or top.get("cards") is not None
+            layer.incomplete = layer.incomplete or len(diags) > file_start
             continue
         if len(cards) > MAX_CARDS_PER_FILE:
             diags.add(cards.pos, "cards", f"{len(cards)} cards in one file is too many")
@@ -731,7 +734,7 @@ def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
             if target_cat is None:  # its category is undeclared or invalid: reported there
                 ok = False
                 continue
-            if target_cat.role != role:
+            if target_cat.role != role and not layer.categories[target_cat.id].get("bad_role"):
                 diags.add(where, f"recipe.{role}",
                           f"card '{card.id}': '{ref}' is in category '{target.category}' "
                           f"(role {target_cat.role or 'none'}), not a {role} card",

@@ -126,6 +126,8 @@ class CardRenderer:
         if key not in self._faces:
             self._faces[key] = CardFace(self, _Subject(category, None, "back"),
                                         self.layouts.get("back"), f"back-{category.id}")
+            # Backs differ by category only through their colour and name; forms stay per
+            # category so a brand back colour still shows which pile a card belongs to.
         return self._faces[key]
 
     def blank(self, category: Category) -> CardFace:
@@ -222,6 +224,7 @@ class CardRenderer:
         if name == "primary":
             return self.deck.color("primary", self.deck.categories[0].color)
         if name == "back":
+            # A brand back colour gives every card one back; without it, backs show categories.
             return self.deck.color("back", category.color)
         return self.text_color
 
@@ -269,7 +272,8 @@ class CardRenderer:
             min_size=min(max(least, MIN_READABLE), base),
             leading=el.num("leading", 1.2),
             align=_align(el.str_opt("align", "left")),
-            hyphenate=True,
+            # Headings read badly broken; they shrink instead.
+            hyphenate=el.str_opt("font", "body") != "heading",
             lang=_hyphen_lang(self.deck.language),
             max_lines=_max_lines(el),
         )

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import textwrap
+from contextlib import suppress
 from io import BytesIO
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def scaffold(directory: Path, base: str = DEFAULT_BASE) -> None:
     base_deck = _load_base(base_dir, base)
     _check_target(directory)
 
-    client = _client_name(directory)
+    client = _client_name(directory, base_deck)
     primary = base_deck.color("primary", base_deck.categories[0].color
                               if base_deck.categories else FALLBACK_PRIMARY)
     category = _example_category(base_deck)
@@ -42,7 +43,7 @@ def scaffold(directory: Path, base: str = DEFAULT_BASE) -> None:
         "deck.yaml": _deck_yaml(base_deck, extends, client, primary, category),
         "cards/10-our-cards.yaml": _cards_yaml(base_deck, category),
         "assets/logo.png": _logo_png(_initials(client), primary),
-        "README.md": _readme(directory.name or "mydeck", extends),
+        "README.md": _readme(client, extends),
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -117,12 +118,23 @@ def _check_target(directory: Path) -> None:
 # -- content ------------------------------------------------------------------------------------
 
 
-def _client_name(directory: Path) -> str:
+def _client_name(directory: Path, base: Deck) -> str:
+    """A placeholder client name from the folder name, in characters the deck's fonts have."""
     name = directory.expanduser().resolve().name
     words = [w for w in re.split(r"[\s_.-]+", name) if w]
-    if not words:
-        return "Client"
-    return " ".join(w[:1].upper() + w[1:] for w in words)[:60]
+    client = " ".join(w[:1].upper() + w[1:] for w in words)[:60]
+    return client if client and _printable(client, base) else "Client"
+
+
+def _printable(text: str, deck: Deck) -> bool:
+    from deckgen.fonts import FontChain, FontError, default_chain, load_family
+
+    chain = default_chain()
+    ref = deck.brand.fonts.get("body")
+    if ref is not None:
+        with suppress(FontError):  # the loader has reported a font it cannot use
+            chain = FontChain(load_family(ref.spec, ref.base_dir), chain.families)
+    return not chain.uncovered(text) and not chain.uncovered(text, bold=True)
 
 
 def _initials(client: str) -> str:
@@ -179,7 +191,7 @@ def _deck_yaml(base: Deck, extends: str, client: str, primary: Color,
     text = base.color("text", Color((0.10, 0.10, 0.10)))
     back = base.color("back", primary)
     removable = _removable_card(base, category)
-    cat_id = category.id if category is not None else "my-category"
+    cat_id = category.id if category is not None else "our-cards"
     lines = [
         f"# {client}: a branded deck. It inherits every category, card and layout of the deck",
         "# it extends; write here only what differs. Paths are relative to this folder.",
@@ -201,9 +213,12 @@ def _deck_yaml(base: Deck, extends: str, client: str, primary: Color,
         _c("  #   body: assets/MyBrand-Regular.ttf", "MyBrand-Bold.ttf beside it is used too"),
         "",
         "# Categories merge by id: give only what changes. A new category needs name and color.",
-        "# categories:",
-        f"#   - id: {cat_id}",
-        '#     color: "#0B6E4F"',
+        *(["# categories:", f"#   - id: {cat_id}", '#     color: "#0B6E4F"'] if category else [
+            "categories:                            # the base deck has none: the cards need one",
+            f"  - id: {cat_id}",
+            "    name: Our cards",
+            f'    color: "{primary.hex}"',
+        ]),
         "#   - id: our-products",
         "#     name: Our products",
         "#     question: What do we sell?",
@@ -217,7 +232,7 @@ def _deck_yaml(base: Deck, extends: str, client: str, primary: Color,
 
 
 def _cards_yaml(base: Deck, category: Category | None) -> str:
-    cat_id = category.id if category is not None else "my-category"
+    cat_id = category.id if category is not None else "our-cards"
     ids = textwrap.wrap(", ".join(c.id for c in base.categories), 86)
     return "\n".join([
         "# Your own cards, read after the base deck's. A card with the id of a card in the base",
