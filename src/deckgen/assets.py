@@ -25,20 +25,24 @@ def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnosti
         diags.add(pos, field, f"'{value}' is an absolute path",
                   "put the file in the deck folder (e.g. assets/) and give the path relative to it")
         return None
-    root_real = root.resolve()
     try:
+        root_real = root.resolve()
         target = (root / raw).resolve()
-    except (OSError, RuntimeError):
-        diags.add(pos, field, f"'{value}' cannot be resolved (a symlink loop?)")
+        inside = target.is_relative_to(root_real)
+        exists = inside and target.exists()
+        is_file = exists and target.is_file()
+    except (OSError, RuntimeError, ValueError) as exc:
+        diags.add(pos, field,
+                  f"'{printable(value)}' cannot be used as a path ({path_problem(exc)})")
         return None
-    if not target.is_relative_to(root_real):
+    if not inside:
         diags.add(pos, field, f"'{value}' points outside the deck folder",
                   "copy the file into the deck folder (e.g. assets/) and refer to it there")
         return None
-    if not target.exists():
+    if not exists:
         diags.add(pos, field, f"file '{value}' does not exist", _nearby_hint(root / raw))
         return None
-    if not target.is_file():
+    if not is_file:
         diags.add(pos, field, f"'{value}' is not a file")
         return None
     if suffixes and target.suffix.lower() not in suffixes:
@@ -83,6 +87,21 @@ def check_image(path: Path, pos: Pos, field: str, diags: Diagnostics) -> bool:
                   "export it again as PNG or JPEG")
         return False
     return True
+
+
+def path_problem(exc: Exception) -> str:
+    """Why the operating system refused a path the user wrote."""
+    if isinstance(exc, ValueError):
+        return "it contains a NUL character"
+    if isinstance(exc, RuntimeError):
+        return "a symbolic link loop"
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def printable(value: str) -> str:
+    """A path as quoted in a message: unprintable characters escaped, long ones cut short."""
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _reason(exc: OSError) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen import yamlsrc as ys
-from deckgen.assets import check_image, resolve_asset
+from deckgen.assets import check_image, path_problem, printable, resolve_asset
 from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean, source_line
 from deckgen.model import (
     LEVEL_NAMES,
@@ -142,7 +142,13 @@ def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Lay
 
 def _load_base(value: str, pos: Pos, root: Path, diags: Diagnostics,
                stack: tuple[Path, ...]) -> _Layer | None:
-    base_dir = resolve_extends(value, root)
+    try:
+        base_dir = resolve_extends(value, root)
+        is_deck = base_dir is not None and (base_dir / "deck.yaml").is_file()
+    except (OSError, RuntimeError, ValueError) as exc:
+        diags.add(pos, "extends", f"'{printable(value)}' cannot be used as a path "
+                  f"({path_problem(exc)})", "give builtin:NAME or a path to a deck folder")
+        return None
     if base_dir is None:
         diags.add(pos, "extends", f"there is no built-in deck '{value.removeprefix('builtin:')}'",
                   "use builtin:prepersonalization or a path to a deck folder")
@@ -157,7 +163,7 @@ def _load_base(value: str, pos: Pos, root: Path, diags: Diagnostics,
     if len(chain) > MAX_EXTENDS_DEPTH:
         diags.add(pos, "extends", f"more than {MAX_EXTENDS_DEPTH} decks extend each other")
         return None
-    if not (base_dir / "deck.yaml").is_file():
+    if not is_deck:
         diags.add(pos, "extends", f"'{value}' is not a deck folder (no deck.yaml in {base_dir})",
                   "paths are relative to this deck folder")
         return None

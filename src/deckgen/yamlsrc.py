@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -108,22 +110,32 @@ def _decode(path: Path, data: bytes, diags: Diagnostics) -> str | None:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         diags.add(Pos(path, line, col), "", f"the file is not UTF-8 (byte 0x{data[exc.start]:02X})",
                   "save the file as UTF-8 in your editor")
         return None
-    for lineno, line_text in enumerate(text.split("\n"), 1):
-        for colno, ch in enumerate(line_text, 1):
-            if ch != "\t" and ch != "\r" and (ord(ch) < 32 or ch == "\x7f"):
-                diags.add(Pos(path, lineno, colno), "",
-                          f"control character U+{ord(ch):04X} in the file",
-                          "delete it; it is invisible in most editors")
-                return None
+    bad = _NOT_YAML.search(text)
+    if bad is not None:
+        ch = bad.group()
+        lineno = text.count("\n", 0, bad.start()) + 1
+        colno = bad.start() - text.rfind("\n", 0, bad.start())
+        what = "control character" if ord(ch) < 0xA0 else "character"
+        diags.add(Pos(path, lineno, colno), "", f"{what} U+{ord(ch):04X} is not allowed in YAML",
+                  "delete it; it is invisible in most editors")
+        return None
     return text
 
 
+# What YAML does not allow in a file (as PyYAML's reader checks it), besides tab, CR and LF.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # only reached by text that skipped _decode's checks
+        diags.add(Pos(path), "", f"YAML syntax: {exc}")
+        return None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -150,16 +162,28 @@ def parse_yaml(text: str, path: Path, diags: Diagnostics) -> Node | None:
     try:
         node = converter.convert(root, 0)
     except _TooBig as exc:
-        diags.add(exc.pos, "", str(exc), "write the values out instead of nesting aliases")
+        diags.add(exc.pos, "", str(exc), exc.hint)
         return None
     # A tagged value is reported once; reading the rest would only add confusing follow-ups.
     return None if converter.bad_tags else node
 
 
 _AT_END = ("end of stream", "<stream end>")
+_TOO_DEEP = f"more than {MAX_DEPTH} levels of [ ] or {{ }} inside each other"
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, stopping early on deep [ ] / { } nesting (slow, quadratic)."""
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level >= MAX_DEPTH:
+            raise yaml.scanner.ScannerError(None, None, _TOO_DEEP, self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
 
 
 def _syntax_hint(problem: str) -> str:
+    if _TOO_DEEP in problem:
+        return "flatten the structure"
     if "tab" in problem or "'\\t'" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
@@ -172,9 +196,10 @@ def _syntax_hint(problem: str) -> str:
 
 
 class _TooBig(Exception):
-    def __init__(self, message: str, pos: Pos) -> None:
+    def __init__(self, message: str, pos: Pos, hint: str) -> None:
         super().__init__(message)
         self.pos = pos
+        self.hint = hint
 
 
 class _Converter:
@@ -192,9 +217,11 @@ class _Converter:
         self.count += 1
         pos = self.pos(node)
         if self.count > MAX_NODES:
-            raise _TooBig("the YAML expands to too many values (aliases?)", pos)
+            raise _TooBig("the YAML expands to too many values (aliases?)", pos,
+                          "write the values out instead of nesting aliases")
         if depth > MAX_DEPTH:
-            raise _TooBig("the YAML is nested too deeply (or an alias refers to itself)", pos)
+            raise _TooBig("the YAML is nested too deeply (or an alias refers to itself)", pos,
+                          "flatten the structure; an alias must not refer to itself")
         if node.tag not in _ALLOWED_TAGS:
             self.bad_tags += 1
             self.diags.add(pos, "", f"YAML tag '{node.tag}' is not allowed",
