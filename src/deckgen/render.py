@@ -638,8 +638,8 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
         return None
     blank = s.card is None
     label_style = r.style(el, size=el.num("size", 8) * 0.78, min_size=5)
-    label_w = mm(13.5)
-    row_h = box.h / len(ROLES) if blank else min(box.h / len(rows), mm(9.5))
+    label_w = mm(13.5) * r.scale
+    row_h = box.h / len(ROLES) if blank else min(box.h / len(rows), mm(9.5) * r.scale)
     value_w = box.w - label_w - (mm(9) if blank else 0)
     fits: list[tuple[tx.Fit, tx.Fit | None, Color | None]] = []
     for role, label, values in rows:
