@@ -223,8 +223,6 @@ def test_branded_deck_builds_every_output(branded: Path, tmp_path: Path) -> None
         assert width < LOGO_PX / 5, f"{name}: the logo is not downsampled"
 
 
-@pytest.mark.xfail(reason="workbook.py draws the logo from the original file, not through "
-                   "images.prepared_image, so the 3000 px logo is embedded at full size")
 def test_workbook_logo_is_downsampled(branded: Path, tmp_path: Path) -> None:
     build(branded, tmp_path / "out", "workbook")
     found = images(tmp_path / "out" / "workbook.pdf")

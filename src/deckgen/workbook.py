@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import re
@@ -16,8 +15,8 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -37,8 +36,10 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from deckgen.faces import Face
+from deckgen.fonts import FontError, FontFamily, load_family
+from deckgen.fonts import coverage as font_coverage
+from deckgen.images import prepared_image
 from deckgen.model import LEVEL_NAMES, Card, Category, Deck
-from deckgen.resources import data_dir
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook_model import (
     WORKSHEET_KINDS,
@@ -73,39 +74,48 @@ def write_workbook(deck: Deck, renderer: CardFaces, out: BinaryIO | str | Path, 
 
 # Fonts
 
-_FONT_FILES = {
-    "regular": "Lato-Regular",
-    "bold": "Lato-Bold",
-    "italic": "Lato-Italic",
-    "bold_italic": "Lato-BoldItalic",
-    "black": "Lato-Black",
-}
-_FALLBACK = "DejaVuSans"
-
 
 @dataclass(frozen=True)
 class _Fonts:
-    regular: str
+    regular: str  # body family
     bold: str
     italic: str
     bold_italic: str
-    black: str
-    fallback: str
-    covered: frozenset[int]  # code points the Lato faces draw; the rest falls back to DejaVu
+    heading: str  # heading family, bold
+    black: str  # heading family, heaviest
+    fallback: str  # supplies glyphs the others lack
+    covered: frozenset[str]  # characters the body face draws
 
 
-@functools.cache
-def _register_fonts() -> _Fonts:
-    lato = data_dir("fonts") / "lato"
-    for name in _FONT_FILES.values():
-        pdfmetrics.registerFont(TTFont(name, str(lato / f"{name}.ttf")))
-    pdfmetrics.registerFont(TTFont(_FALLBACK, str(data_dir("fonts") / "dejavu" / "DejaVuSans.ttf")))
-    pdfmetrics.registerFontFamily("Lato", normal="Lato-Regular", bold="Lato-Bold",
-                                  italic="Lato-Italic", boldItalic="Lato-BoldItalic")
-    pdfmetrics.registerFontFamily(_FALLBACK, normal=_FALLBACK, bold=_FALLBACK,
-                                  italic=_FALLBACK, boldItalic=_FALLBACK)
-    covered = frozenset(pdfmetrics.getFont("Lato-Regular").face.charToGlyph)
-    return _Fonts(fallback=_FALLBACK, covered=covered, **_FONT_FILES)
+def _fonts(deck: Deck) -> _Fonts:
+    """The deck's brand fonts (Lato when unset or unusable), DejaVu Sans for missing glyphs."""
+    heading = _family(deck, "heading")
+    body = _family(deck, "body")
+    fallback = load_family("DejaVu Sans")
+    # Registered under the regular face's name so <b> and <i> in Paragraphs find the family.
+    for family in (body, heading, fallback):
+        pdfmetrics.registerFontFamily(family.regular, normal=family.regular, bold=family.bold,
+                                      italic=family.italic, boldItalic=family.bold_italic)
+    return _Fonts(regular=body.regular, bold=body.bold, italic=body.italic,
+                  bold_italic=body.bold_italic, heading=heading.bold, black=heading.black,
+                  fallback=fallback.regular, covered=_coverage(body.regular))
+
+
+def _family(deck: Deck, role: str) -> FontFamily:
+    ref = deck.brand.fonts.get(role)
+    if ref is not None:
+        try:
+            return load_family(ref.spec, ref.base_dir)
+        except FontError:
+            pass  # the card drawer reports an unusable brand font; the workbook carries on
+    return load_family("Lato")
+
+
+def _coverage(font: str) -> frozenset[str]:
+    try:
+        return font_coverage(font)
+    except KeyError:  # registered elsewhere: assume it draws everything
+        return frozenset()
 
 
 # Text
@@ -204,9 +214,9 @@ def _styles(fonts: _Fonts, pal: _Palette) -> _Styles:
         tiny=style("tiny", fontSize=7, leading=9, textColor=muted),
         h1=style("h1", fontName=fonts.black, fontSize=24, leading=29, textColor=primary,
                  spaceAfter=10, keepWithNext=1),
-        h2=style("h2", fontName=fonts.bold, fontSize=14, leading=18, textColor=primary,
+        h2=style("h2", fontName=fonts.heading, fontSize=14, leading=18, textColor=primary,
                  spaceBefore=14, spaceAfter=6, keepWithNext=1),
-        h3=style("h3", fontName=fonts.bold, fontSize=10.5, leading=14, spaceBefore=10,
+        h3=style("h3", fontName=fonts.heading, fontSize=10.5, leading=14, spaceBefore=10,
                  spaceAfter=4, keepWithNext=1),
         kicker=style("kicker", fontName=fonts.bold, fontSize=8, leading=11, textColor=primary,
                      spaceAfter=2, keepWithNext=1),
@@ -218,14 +228,14 @@ def _styles(fonts: _Fonts, pal: _Palette) -> _Styles:
         bullet=style("bullet", leftIndent=11, bulletIndent=0, spaceAfter=3),
         check=style("check", leftIndent=15, bulletIndent=0, spaceAfter=4,
                     bulletFontName=fonts.fallback, bulletFontSize=10),
-        card_title=style("card_title", fontName=fonts.bold, fontSize=9.5, leading=12),
+        card_title=style("card_title", fontName=fonts.heading, fontSize=9.5, leading=12),
         caption=style("caption", fontSize=6.5, leading=8, alignment=TA_CENTER),
-        sheet_label=style("sheet_label", fontName=fonts.bold, fontSize=10, leading=12.5),
+        sheet_label=style("sheet_label", fontName=fonts.heading, fontSize=10, leading=12.5),
         sheet_small=style("sheet_small", fontSize=7.5, leading=9.5, textColor=muted),
         toc=[
-            style("toc0", fontName=fonts.bold, fontSize=10.5, leading=14, spaceBefore=7,
+            style("toc0", fontName=fonts.heading, fontSize=10.5, leading=13.5, spaceBefore=5,
                   textColor=text),
-            style("toc1", fontSize=9, leading=12.5, leftIndent=12, textColor=text),
+            style("toc1", fontSize=9, leading=11.8, leftIndent=12, textColor=text),
         ],
     )
 
@@ -243,12 +253,16 @@ def _markup(text: str, fonts: _Fonts) -> str:
     return out.replace("\n", "<br/>")
 
 
+def _covered(ch: str, covered: frozenset[str]) -> bool:
+    return not covered or ch in covered or ch.isspace()
+
+
 def _with_fallback(text: str, fonts: _Fonts) -> str:
-    if all(ord(ch) in fonts.covered or ch == "\n" for ch in text):
+    if all(_covered(ch, fonts.covered) for ch in text):
         return text
     parts = []
     for ch in text:
-        if ord(ch) in fonts.covered or ch == "\n":
+        if _covered(ch, fonts.covered):
             parts.append(ch)
         else:
             parts.append(f'<font name="{fonts.fallback}">{ch}</font>')
@@ -258,8 +272,9 @@ def _with_fallback(text: str, fonts: _Fonts) -> str:
 def _runs(text: str, font: str, fonts: _Fonts) -> list[tuple[str, str]]:
     """Split text into (font, chunk) runs so that canvas strings never lose a glyph."""
     runs: list[tuple[str, str]] = []
+    covered = _coverage(font)
     for ch in text:
-        name = font if ord(ch) in fonts.covered else fonts.fallback
+        name = font if _covered(ch, covered) else fonts.fallback
         if runs and runs[-1][0] == name:
             runs[-1] = (name, runs[-1][1] + ch)
         else:
@@ -331,7 +346,7 @@ class _Context:
     def create(cls, deck: Deck, renderer: CardFaces, paper: str) -> _Context:
         if paper not in _PAPERS:
             raise ValueError(f"paper must be one of {', '.join(_PAPERS)}, not {paper!r}")
-        fonts = _register_fonts()
+        fonts = _fonts(deck)
         pal = _palette(deck)
         return cls(deck, deck.workbook or Workbook(), _FaceCache(renderer), fonts, pal,
                    _styles(fonts, pal), _PAPERS[paper])
@@ -449,9 +464,10 @@ def _draw_furniture(c: Canvas, doc: _WorkbookDoc, ctx: _Context) -> None:
     c.saveState()
     top = h - _MARGIN_TOP + mm(9)
     x = _MARGIN_X
-    if ctx.deck.brand.logo is not None and _draw_logo(c, ctx.deck.brand.logo, x, top - 1.5,
-                                                       mm(16), mm(4.5)):
-        x += mm(19)
+    drawn = (_draw_logo(c, ctx.deck.brand.logo, x, top - 1.5, mm(16), mm(4.5))
+             if ctx.deck.brand.logo is not None else None)
+    if drawn is not None:
+        x += drawn + mm(3)
     c.setFillColor(_rl(pal.primary))
     left = ctx.deck.title.upper()
     if ctx.deck.brand.name and ctx.deck.brand.name.lower() not in ctx.deck.title.lower():
@@ -475,14 +491,21 @@ def _draw_furniture(c: Canvas, doc: _WorkbookDoc, ctx: _Context) -> None:
     c.restoreState()
 
 
-def _draw_logo(c: Canvas, path: Path, x: float, y: float, width: float, height: float) -> bool:
-    """Draw the brand logo fitted in a box with its lower-left at (x, y); False if unreadable."""
+# The largest place the logo appears (the cover); every use shares one image resampled for it,
+# so the PDF embeds the logo once, at print resolution, whatever the size of the source file.
+_LOGO_BOX = (mm(45), mm(14))
+
+
+def _draw_logo(c: Canvas, path: Path, x: float, y: float, width: float,
+               height: float) -> float | None:
+    """Draw the brand logo fitted in a box with its lower-left at (x, y); its drawn width."""
     try:
-        c.drawImage(str(path), x, y, width, height, preserveAspectRatio=True, anchor="sw",
-                    mask="auto")
+        image = prepared_image(path, *_LOGO_BOX)
+        w, h = image.fit_size(width, height)
+        c.drawImage(ImageReader(image.image), x, y, w, h, mask="auto")
     except Exception:  # a logo ReportLab cannot read is the loader's to report, not a crash here
-        return False
-    return True
+        return None
+    return float(w)
 
 
 # The story
@@ -560,8 +583,8 @@ def _draw_cover(c: Canvas, ctx: _Context) -> None:
     c.rect(0, band_bottom, w, h - band_bottom, stroke=0, fill=1)
     x, width = mm(22), w - mm(44)
     brand_y = h - mm(30)
-    if deck.brand.logo is None or not _draw_logo(c, deck.brand.logo, x, brand_y - mm(4), mm(45),
-                                                  mm(14)):
+    if deck.brand.logo is None or _draw_logo(c, deck.brand.logo, x, brand_y - mm(4),
+                                             *_LOGO_BOX) is None:
         c.setFillColor(_rl(pal.on_primary))
         _draw_text(c, x, brand_y, deck.brand.name, fonts.bold, 13, fonts)
     on = _rl(pal.on_primary)
@@ -739,7 +762,7 @@ def _locate_parts(face: Face, card: Card, category: Category | None, safe: float
 
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(face.width, face.height), invariant=1,
-                    initialFontName=_register_fonts().regular)
+                    initialFontName=load_family("Lato").regular)
     face.draw(canvas, 0, 0)
     canvas.showPage()
     canvas.save()
@@ -883,6 +906,9 @@ def _draw_face(c: Canvas, face: Face, key: str, x: float, y: float, scale: float
     c.saveState()
     c.translate(x, y)
     c.scale(scale, scale)
+    # Faces may leave the card stock unpainted; on the cover they sit over colour and shadow.
+    c.setFillColor(colors.white)
+    c.rect(0, 0, face.width, face.height, stroke=0, fill=1)
     c.doForm(name)
     c.restoreState()
     if border is not None:
@@ -920,7 +946,8 @@ def _thumb_grid(ctx: _Context, thumbs: Sequence[_ThumbSpec], width: float) -> Ta
     for face, key, caption, sub in thumbs:
         text = f"**{caption}**" + (f"\n{sub}" if sub else "")
         if face is None:
-            cells.append([_para(text, ctx.st.caption, ctx.fonts)])
+            # Level with the middle of the thumbnails beside it.
+            cells.append([Spacer(1, width * 0.7), _para(text, ctx.st.caption, ctx.fonts)])
             continue
         cells.append([_Thumb(face, key, width, ctx.pal.rule), Spacer(1, 3),
                       _para(text, ctx.st.caption, ctx.fonts)])
@@ -928,7 +955,7 @@ def _thumb_grid(ctx: _Context, thumbs: Sequence[_ThumbSpec], width: float) -> Ta
     rows[-1] += [""] * (per_row - len(rows[-1]))
     return Table(rows, colWidths=[width + mm(4)] * per_row, hAlign="LEFT", style=TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), mm(4)),
@@ -1008,14 +1035,19 @@ def _agendas(ctx: _Context) -> Flowables:
     out = _section(ctx, "Agenda", intro=(
         "Pick the length that fits the team. The one-day version keeps the first two phases "
         "and leaves pitching to a follow-up; the longer versions give each phase room."))
+    # One day per page, so the facilitator can print just today's page.
     for i, agenda in enumerate(ctx.wb.agendas):
         if i:
-            out.append(CondPageBreak(mm(90)))
+            out.append(PageBreak())
         out.append(_sub(ctx, agenda.title))
         if agenda.summary:
             out.append(ctx.p(agenda.summary))
-        for day in agenda.days:
+        for j, day in enumerate(agenda.days):
+            if j:
+                out.append(PageBreak())
             label = f"{day.title}  ·  {_clock(day.start)}–{_clock(day.end)}"
+            if len(agenda.days) > 1:
+                label = f"{agenda.title}  ·  {label}"
             out += [ctx.p(label, ctx.st.h3), _agenda_table(ctx, day.slots, day.start)]
     return out
 
@@ -1036,14 +1068,17 @@ def _agenda_table(ctx: _Context, slots: Sequence[Slot], start: int) -> Table:
         materials = slot.materials if slot.materials is not None else (
             act.materials if act else ())
         output = slot.output or (act.output if act else None) or ""
-        when = f"{_clock(clock)}–{_clock(clock + slot.minutes)}\n{slot.minutes} min"
+        when = f"{_clock(clock)}–{_clock(clock + slot.minutes)}"
+        if slot.is_break:
+            name = f"**{title}**  ·  {slot.minutes} min"
+            extra.append(("BACKGROUND", (0, i), (-1, i), _rl(ctx.pal.faint)))
+        else:
+            when += f"\n{slot.minutes} min"
         rows.append([ctx.p(when, st.cell), ctx.p(name, st.cell),
                      ctx.p(", ".join(materials), st.cell), ctx.p(_first_sentence(output), st.cell)])
-        if slot.is_break:
-            extra.append(("BACKGROUND", (0, i), (-1, i), _rl(ctx.pal.faint)))
         clock += slot.minutes
     w = ctx.width
-    return _table(rows, [w * 0.16, w * 0.34, w * 0.25, w * 0.25], ctx, extra)
+    return _table(rows, [w * 0.14, w * 0.28, w * 0.29, w * 0.29], ctx, extra)
 
 
 def _first_sentence(text: str) -> str:
@@ -1090,6 +1125,34 @@ def _phase_opener(ctx: _Context, name: str, summary: str | None, number: int, to
                      ctx.p(_first_sentence(act.output or ""), ctx.st.cell)])
     w = ctx.width
     out += [Spacer(1, mm(4)), _table(rows, [w * 0.34, w * 0.14, w * 0.52], ctx)]
+    ready = _get_ready(ctx, acts)
+    if ready:
+        out += [ctx.p("Get ready", ctx.st.h3), *_bullets(ctx, ready, ctx.st.check, "☐")]
+    return out
+
+
+def _get_ready(ctx: _Context, acts: Sequence[Activity]) -> list[str]:
+    """What to print and which cards to pull before the phase starts."""
+    sheets = list(dict.fromkeys(_worksheet_title(ctx, a.worksheet) for a in acts if a.worksheet))
+    categories: list[str] = []
+    cards: list[str] = []
+    for act in acts:
+        for ref in act.categories:
+            cat = _category(ctx.deck, ref.id)
+            if cat is not None:
+                categories.append(f"{cat.name} ({len(ctx.deck.cards_in(cat.id))})")
+        for ref in act.cards:
+            card = ctx.deck.card_by_id(ref.id)
+            if card is not None:
+                cards.append(card.title)
+    out = []
+    if sheets:
+        out.append("**Print** one per table, and one on A3 for the wall: "
+                   + ", ".join(sheets) + ".")
+    if categories:
+        out.append("**Pull** every card of: " + ", ".join(dict.fromkeys(categories)) + ".")
+    if cards:
+        out.append("**Pull** these cards: " + ", ".join(dict.fromkeys(cards)) + ".")
     return out
 
 
@@ -1098,7 +1161,7 @@ def _start_spread(ctx: _Context) -> Flowables:
 
     When the break lands on a right-hand page that page becomes a ruled notes page.
     """
-    notes = [ctx.p("Notes", ctx.st.h3), _Lines(ctx), PageBreak()]
+    notes = [_Lines(ctx, "Notes"), PageBreak()]
     return [*_new_page(), DocIf("doc.page % 2 == 1", notes)]
 
 
@@ -1121,14 +1184,16 @@ def _activity_spread(ctx: _Context, act: Activity, index: int, total: int,
     out.append(PageBreak())
     if act.say:
         out += [ctx.p("What to say", st.h3), _quotes(ctx, act.say)]
-    thumbs = _activity_thumbs(ctx, act)
-    if thumbs:
-        out += [ctx.p("Cards used", st.h3), _thumb_grid(ctx, thumbs, mm(23))]
+    rows = _activity_thumbs(ctx, act)
+    if rows:
+        out.append(ctx.p("Cards used", st.h3))
+        out += [_thumb_grid(ctx, row, _THUMB_W) for row in rows]
     if act.output:
         out += [ctx.p("Expected output", st.h3), _boxed(ctx, act.output)]
     if act.pitfalls:
         out.append(ctx.p("Pitfalls", st.h3))
         out += _bullets(ctx, act.pitfalls, bullet="–")
+    out.append(_Lines(ctx, "Notes", least=mm(30)))
     return out
 
 
@@ -1180,14 +1245,15 @@ def _steps_table(ctx: _Context, act: Activity) -> Table:
     rows: list[list[Any]] = []
     elapsed = 0
     for i, step in enumerate(act.steps, 1):
+        span = f"{_clock(elapsed)[1:]}–{_clock(elapsed + step.minutes)[1:]}"
         rows.append([Paragraph(str(i), number), ctx.p(step.do, st.cell),
-                     ctx.p(f"**{step.minutes} min**\n{_clock(elapsed)[1:]}", st.cell)])
+                     ctx.p(f"**{step.minutes} min**\n{span}", st.cell)])
         elapsed += step.minutes
     numbered = ParagraphStyle("minutes", parent=st.cell, alignment=TA_RIGHT)
     for row in rows:
         row[2].style = numbered
     padding = [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
-    return _table(rows, [mm(9), ctx.width - mm(9) - mm(18), mm(18)], ctx, padding, header=False)
+    return _table(rows, [mm(9), ctx.width - mm(9) - mm(20), mm(20)], ctx, padding, header=False)
 
 
 def _quotes(ctx: _Context, lines: Sequence[str]) -> Table:
@@ -1213,49 +1279,65 @@ def _boxed(ctx: _Context, text: str) -> Table:
                  ]))
 
 
-_MAX_PER_CATEGORY = 5
+_THUMB_W = mm(24)
+_MAX_PER_CATEGORY = 5  # one row with its "+ N more" cell
 
 
-def _activity_thumbs(ctx: _Context, act: Activity) -> list[_ThumbSpec]:
+def _activity_thumbs(ctx: _Context, act: Activity) -> list[list[_ThumbSpec]]:
+    """Rows of thumbnails: the cards named by id, then one row per category named."""
     deck = ctx.deck
-    thumbs: list[_ThumbSpec] = []
-    shown: set[str] = set()
-    for ref in act.cards:
-        card = deck.card_by_id(ref.id)
-        if card is not None and card.id not in shown:
-            shown.add(card.id)
-            thumbs.append((ctx.faces.front(card), f"front:{card.id}", card.title, card.id))
+    named = [card for ref in act.cards if (card := deck.card_by_id(ref.id)) is not None]
+    shown = {card.id for card in named}
+    rows: list[list[_ThumbSpec]] = []
+    if named:
+        rows.append([_thumb_spec(ctx, card) for card in dict.fromkeys(named)])
     for ref in act.categories:
         cat = _category(deck, ref.id)
         if cat is None:
             continue
         cards = [c for c in deck.cards_in(cat.id) if c.id not in shown]
-        for card in cards[:_MAX_PER_CATEGORY]:
-            shown.add(card.id)
-            thumbs.append((ctx.faces.front(card), f"front:{card.id}", card.title, card.id))
+        row = [_thumb_spec(ctx, card) for card in cards[:_MAX_PER_CATEGORY]]
         if len(cards) > _MAX_PER_CATEGORY:
             more = len(cards) - _MAX_PER_CATEGORY
-            thumbs.append((None, "", f"+ {more} more", f"{cat.name} cards"))
-    return thumbs
+            row.append((None, "", f"+ {more} more", f"{cat.name} cards"))
+        if row:
+            rows.append(row)
+    return rows
+
+
+def _thumb_spec(ctx: _Context, card: Card) -> _ThumbSpec:
+    return (ctx.faces.front(card), f"front:{card.id}", card.title, None)
 
 
 class _Lines(Flowable):  # type: ignore[misc]
-    """Ruled lines filling the rest of the frame: a notes page."""
+    """Ruled lines for notes filling the rest of the frame; nothing when too little is left."""
 
-    def __init__(self, ctx: _Context, pitch: float = mm(8)) -> None:
+    def __init__(self, ctx: _Context, title: str | None = None, pitch: float = mm(8),
+                 least: float = mm(8)) -> None:
         super().__init__()
         self.ctx = ctx
+        self.title = title
         self.pitch = pitch
+        self.least = least
+        self.spaceBefore = mm(4) if title else 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        self.width, self.height = aw, max(ah - 2, self.pitch)
+        self.width = aw
+        self.height = ah - 2 if ah - 2 >= self.least else 0
         return self.width, self.height
 
     def draw(self) -> None:
+        if not self.height:
+            return
         c = self.canv
+        top = self.height
+        if self.title:
+            c.setFillColor(_rl(self.ctx.pal.text))
+            _draw_text(c, 0, top - 10, self.title, self.ctx.fonts.heading, 10.5, self.ctx.fonts)
+            top -= mm(4)
         c.setStrokeColor(_rl(self.ctx.pal.rule))
         c.setLineWidth(0.4)
-        y = self.height - self.pitch
+        y = top - self.pitch
         while y >= 0:
             c.line(0, y, self.width, y)
             y -= self.pitch
@@ -1463,16 +1545,27 @@ def _sheet_landscape(c: Canvas, ctx: _Context, w: float, h: float) -> None:
         for s in range(slots):
             sy = top - (s + 1) * slot_h
             _box(c, x + mm(3), sy + mm(1.5), col_w - mm(6), slot_h - mm(3), ctx.pal.rule, WHITE)
-            line_gap = (slot_h - mm(6)) / len(slot_fields)
+            band = (slot_h - mm(7)) / len(slot_fields)
             for f, name in enumerate(slot_fields):
-                ly = sy + slot_h - mm(3) - (f + 1) * line_gap + mm(2)
-                _label(c, ctx, x + mm(6), ly + mm(1.2), name, 6.5, bold=False,
+                band_top = sy + slot_h - mm(3.5) - f * band
+                _label(c, ctx, x + mm(6), band_top - mm(3), name, 6.5, bold=False,
                        color=ctx.pal.muted)
-                _write_line(c, ctx, x + mm(6), ly - mm(2.5), col_w - mm(12))
+                _write_line(c, ctx, x + mm(6), band_top - band + mm(1), col_w - mm(12))
     families = _families(ctx.deck)
     _label(c, ctx, 0, strip - mm(5), "Look across families:", 8)
-    text = "  ·  ".join(families)
+    text = "  ·  ".join(_family_name(f) for f in families)
     _block(c, ctx, text, ctx.st.sheet_small, mm(34), strip - mm(2), w - mm(34))
+
+
+def _family_name(family: str) -> str:
+    """'control-trust' -> 'Control & trust', 'onboarding' -> 'Onboarding'."""
+    parts = family.split("-")
+    name = " & ".join(parts) if len(parts) == 2 else " ".join(parts)
+    return _sentence_case(name)
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text.islower() else text
 
 
 def _families(deck: Deck) -> list[str]:
@@ -1575,12 +1668,14 @@ _AXIS_SPLIT = re.compile(r"\s*(?:↔|<->|<>|—|–| vs\.? )\s*")
 def _grid_axes(card: Card | None) -> tuple[tuple[str, str], tuple[str, str]]:
     """((left, right), (top, bottom)) axis ends from the grid card, or blanks to write in.
 
-    A grid card states each axis as "one end ↔ other end": in `examples`, `prompts` or its
-    subtitle (two axes joined by "×"); horizontal first.
+    The card's `axes` field names them; a card without it may state each axis as
+    "one end ↔ other end" in `examples`, `prompts` or its subtitle, horizontal first.
     """
     blank = ("", "")
     if card is None:
         return blank, blank
+    if card.axes is not None:
+        return card.axes
     candidates: list[str] = []
     for text in (*card.examples, *card.prompts, card.subtitle or "", card.body or ""):
         candidates += [part for part in re.split(r"\s*[×]\s*|\n", _plain(text)) if part]
@@ -1811,7 +1906,8 @@ def _sheet_parking_lot(c: Canvas, ctx: _Context, w: float, h: float) -> None:
 
 
 def _sheet_card_sort(c: Canvas, ctx: _Context, w: float, h: float) -> None:
-    cats = ctx.deck.categories or ()
+    # The categories that have blank cards are the ones meant to be co-created.
+    cats = [cat for cat in ctx.deck.categories if cat.blanks > 0] or list(ctx.deck.categories)
     cols = 2 if len(cats) > 3 else 1
     rows = max(1, -(-len(cats) // cols))
     cell_w = (w - (cols - 1) * _GAP) / cols
@@ -1914,7 +2010,8 @@ def _category_heading(ctx: _Context, cat: Category, count: int) -> _Heading:
     noun = "card" if count == 1 else "cards"
     markup = (f'<font color="{cat.color.hex}">■</font>  {_markup(cat.name, ctx.fonts)}'
               f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {count} {noun}</font>')
-    return _Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup)
+    # Bookmarked but left out of the contents, which then fits on one page.
+    return _Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup, toc=False)
 
 
 def _card_rows(ctx: _Context, cards: Sequence[Card]) -> Table:
@@ -1947,11 +2044,14 @@ class _CardEntry(Flowable):  # type: ignore[misc]
         self.scale = thumb_w / self.face.width
         self.width = width
         self.paras = _card_text(ctx, card)
+        self.height = 0.0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        text_w = self.width - self.thumb_w - mm(4)
-        text_h = sum(p.wrap(text_w, ah)[1] + p.getSpaceAfter() for p in self.paras)
-        self.height = max(self.face.height * self.scale, text_h)
+        # The entry's width never changes, so its text is wrapped once, not once per table pass.
+        if not self.height:
+            text_w = self.width - self.thumb_w - mm(4)
+            text_h = sum(p.wrap(text_w, 1e6)[1] + p.getSpaceAfter() for p in self.paras)
+            self.height = max(self.face.height * self.scale, text_h)
         return self.width, self.height
 
     def draw(self) -> None:
@@ -1972,8 +2072,14 @@ def _card_text(ctx: _Context, card: Card) -> list[Paragraph]:
     head = f"**{card.title}**"
     if card.copies > 1:
         head += f"  ×{card.copies}"
+    meta = [card.id]
+    if card.family:  # interaction cards: their family and usual size
+        meta.append(_family_name(card.family))
+        levels = _levels(ctx.deck)
+        if card.level is not None and 1 <= card.level <= len(levels):
+            meta.append(levels[card.level - 1][0])
     out = [_para(head, st.card_title, fonts),
-           Paragraph(f'<font color="{ctx.pal.muted.hex}">{escape(card.id)}</font>',
+           Paragraph(f'<font color="{ctx.pal.muted.hex}">{escape("  ·  ".join(meta))}</font>',
                      ParagraphStyle("id", parent=st.tiny, spaceAfter=3))]
     if card.subtitle:
         out.append(_para(f"*{card.subtitle}*", small, fonts))
@@ -2027,15 +2133,17 @@ def _catalogue(ctx: _Context) -> Flowables:
         if entry.family not in families:
             families.append(entry.family)
     for family in families:
-        rows.append([ctx.p(f"**{family}**", st.cell_bold), "", "", ""])
+        rows.append([ctx.p(f"**{_family_name(family)}**", st.cell_bold), "", "", ""])
         extra += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
                   ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), _rl(ctx.pal.tint))]
         for entry in (e for e in entries if e.family == family):
-            rows.append([ctx.p(entry.name, st.cell),
+            rows.append([ctx.p(entry.name, st.cell_bold),
                          ctx.p(level_names.get(entry.level, entry.level), st.cell),
-                         ctx.p(entry.channel, st.cell), ctx.p(entry.note or "", st.cell)])
+                         ctx.p(_sentence_case(entry.channel), st.cell),
+                         ctx.p(entry.note or "", st.cell)])
     w = ctx.width
-    out.append(_table(rows, [w * 0.34, w * 0.16, w * 0.16, w * 0.34], ctx, extra))
+    extra += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5)]
+    out.append(_table(rows, [w * 0.27, w * 0.13, w * 0.12, w * 0.48], ctx, extra))
     return out
 
 
