@@ -11,10 +11,18 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
+
+if TYPE_CHECKING:
+    from deckgen.model import Deck
+    from deckgen.render import CardRenderer
+
+R = TypeVar("R")
 
 WORDS = ("reader", "shelf", "title", "offer", "trial", "habit", "renewal", "story", "audio",
          "chapter", "signal", "moment", "email", "banner", "search", "progress", "streak",
@@ -54,12 +62,41 @@ def synthetic_deck(folder: Path, cards: int, seed: int = 7) -> Path:
 
 
 def _peak_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # ru_maxrss is in kilobytes on Linux. PNG export renders in worker processes: count the
+    # largest of them too, since that is what the machine must have free.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) / 1024
 
 
-def _measure_output(deck_dir: str, output: str, out_dir: str) -> tuple[float, float]:
+OUTPUTS = ("print-shop", "cards", "blank", "workbook", "png")
+# Outputs whose work grows with the number of card faces: the ones given in faces per second.
+PER_FACE = ("print-shop", "cards", "png")
+Result = tuple[float, float]  # seconds, peak MB
+
+
+def _measure_outputs(deck_dir: str, out_dir: str, outputs: tuple[str, ...],
+                     ) -> dict[str, Result]:
+    """Load and check the deck once (its own row), then write each output in a fork of this
+    process: it starts with the checked deck in memory, as in a build, and its peak memory is
+    that plus what the output needs. Loading a big deck once instead of per output saves
+    minutes at 10,000 cards."""
     from deckgen.build import load_checked
+
+    started = time.perf_counter()
+    deck, renderer = load_checked(Path(deck_dir))
+    results = {"load+check": (time.perf_counter() - started, _peak_mb())}
+    methods = multiprocessing.get_all_start_methods()
+    for output in outputs:
+        if "fork" in methods:
+            results[output] = _in_child(multiprocessing.get_context("fork"), _write_one,
+                                        deck, renderer, output, out_dir)
+        else:  # no fork (Windows): same process, so peaks include earlier outputs
+            results[output] = _write_one(deck, renderer, output, out_dir)
+    return results
+
+
+def _write_one(deck: Deck, renderer: CardRenderer, output: str, out_dir: str) -> Result:
     from deckgen.outputs import (
         BuildOptions,
         png_names,
@@ -67,9 +104,9 @@ def _measure_output(deck_dir: str, output: str, out_dir: str) -> tuple[float, fl
         write_cards_sheets,
         write_pngs,
         write_print_shop,
+        write_workbook_pdf,
     )
 
-    deck, renderer = load_checked(Path(deck_dir))
     options = BuildOptions()
     out = Path(out_dir)
     started = time.perf_counter()
@@ -79,19 +116,30 @@ def _measure_output(deck_dir: str, output: str, out_dir: str) -> tuple[float, fl
         write_cards_sheets(deck, renderer, str(out / "cards.pdf"), options)
     elif output == "blank":
         write_blank_sheets(deck, renderer, str(out / "blank.pdf"), options)
-    elif output == "png":
+    elif output == "workbook":
+        write_workbook_pdf(deck, renderer, str(out / "workbook.pdf"), options)
+    elif output == "png":  # needs the print-shop PDF; timed together, as in a build
         write_print_shop(deck, renderer, str(out / "ps.pdf"))
         write_pngs(out / "ps.pdf", out / "png", png_names(deck), options.jobs)
-    elif output == "load+check":
-        from deckgen.load import load_deck
-        from deckgen.render import CardRenderer
+    return time.perf_counter() - started, _peak_mb()
 
-        CardRenderer(load_deck(Path(deck_dir))).check()
+
+def _measure_build(deck_dir: str, out_dir: str) -> Result:
+    """What `deckgen build` does: load, check, write every PDF, publish."""
+    from deckgen.build import build
+    from deckgen.outputs import BuildOptions
+
+    started = time.perf_counter()
+    build(Path(deck_dir), Path(out_dir) / "build", BuildOptions())
     return time.perf_counter() - started, _peak_mb()
 
 
 def _measure_bare(deck_dir: str, out_dir: str) -> tuple[float, float]:
-    """The same cards drawn with bare ReportLab calls: the floor any card drawer is held to."""
+    """The cards.pdf sheets drawn with bare ReportLab calls: the floor any card drawer is held to.
+
+    Same sheets (3×3 fronts, then the backs), same fonts and colours, but text wrapped by
+    ReportLab's simpleSplit with no fitting, hyphenation, fallback fonts or crop marks.
+    """
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
 
@@ -105,52 +153,71 @@ def _measure_bare(deck_dir: str, out_dir: str) -> tuple[float, float]:
     canvas = Canvas(str(Path(out_dir) / "bare.pdf"), pagesize=(mm(210), mm(297)), invariant=1,
                     initialFontName=font.regular)
     w, h = deck.card.width, deck.card.height
-    for i, card in enumerate(deck.cards):
-        slot = i % 9
-        x = mm(10) + (slot % 3) * w
-        y = mm(15) + (2 - slot // 3) * h
-        canvas.setFillColorRGB(*deck.category(card.category).color.rgb)
-        canvas.rect(x, y + h - mm(14), w, mm(14), stroke=0, fill=1)
-        canvas.setFillColorRGB(0.1, 0.1, 0.1)
-        canvas.setFont(font.black, 15)
-        canvas.drawString(x + mm(4), y + h - mm(22), card.title)
-        canvas.setFont(font.regular, 9)
-        lines = simpleSplit(card.body or "", font.regular, 9, w - mm(8))
-        for n, line in enumerate(lines):
-            canvas.drawString(x + mm(4), y + h - mm(30) - n * 11, line)
-        if slot == 8 or i == len(deck.cards) - 1:
-            canvas.showPage()
+    cards = list(deck.cards)
+    for first in range(0, len(cards), 9):
+        sheet = cards[first:first + 9]
+        for slot, card in enumerate(sheet):  # fronts
+            x = mm(10) + (slot % 3) * w
+            y = mm(15) + (2 - slot // 3) * h
+            canvas.setFillColorRGB(*deck.category(card.category).color.rgb)
+            canvas.rect(x, y + h - mm(14), w, mm(14), stroke=0, fill=1)
+            canvas.setFillColorRGB(0.1, 0.1, 0.1)
+            canvas.setFont(font.black, 15)
+            canvas.drawString(x + mm(4), y + h - mm(22), card.title)
+            canvas.setFont(font.regular, 9)
+            lines = simpleSplit(card.body or "", font.regular, 9, w - mm(8))
+            for n, line in enumerate(lines):
+                canvas.drawString(x + mm(4), y + h - mm(30) - n * 11, line)
+        canvas.showPage()
+        for slot, card in enumerate(sheet):  # backs, mirrored for a long-edge flip
+            x = mm(10) + (2 - slot % 3) * w
+            y = mm(15) + (2 - slot // 3) * h
+            category = deck.category(card.category)
+            canvas.setFillColorRGB(*category.color.rgb)
+            canvas.rect(x, y, w, h, stroke=0, fill=1)
+            canvas.setFillColorRGB(1, 1, 1)
+            canvas.setFont(font.black, 15)
+            canvas.drawCentredString(x + w / 2, y + h / 2, category.name)
+        canvas.showPage()
     canvas.save()
     return time.perf_counter() - started, _peak_mb()
 
 
-def _child(conn: Connection, func: Callable[..., tuple[float, float]], args: tuple[str, ...],
-           ) -> None:
+def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
     conn.send(func(*args))
     conn.close()
 
 
-def _in_child(func: Callable[..., tuple[float, float]], *args: str) -> tuple[float, float]:
-    # A fresh process per measurement, so peak memory belongs to that output alone; not a
-    # pool worker, because PNG export starts processes of its own.
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe()
+def _in_child(ctx: Any, func: Callable[..., R], *args: Any) -> R:
+    # A process of its own per measurement, so its peak memory is its own; not a pool worker,
+    # because PNG export starts processes of its own.
+    parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(child, func, args))
     process.start()
-    result: tuple[float, float] = parent.recv()
+    child.close()
+    result: R = parent.recv()
     process.join()
     return result
+
+
+def _fresh(func: Callable[..., R], *args: Any) -> R:
+    """Run `func` in a freshly started interpreter: nothing loaded, nothing cached."""
+    return _in_child(multiprocessing.get_context("spawn"), func, *args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="150,1000,10000")
     parser.add_argument("--png-limit", type=int, default=1000,
-                        help="skip PNG for decks larger than this (it takes minutes)")
+                        help="skip PNG for decks larger than this (about 35 s per 1,000 cards "
+                        "on two cores)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.system()}")
+    began = time.perf_counter()
+    print(f"machine: {_machine()}")
+    print("seconds: each output alone, after loading and checking (their own row); `build` is "
+          "a whole\n`deckgen build` (load, check, every PDF, publish). peak MB: that step's "
+          "process, loaded deck included")
     print(f"{'cards':>6} {'output':<11} {'seconds':>8} {'faces/s':>9} {'peak MB':>8}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -158,20 +225,41 @@ def main() -> None:
             out = Path(tmp) / "out"
             out.mkdir()
             faces = 2 * size
-            results: dict[str, tuple[float, float]] = {}
-            for output in ("load+check", "print-shop", "cards", "blank", "png"):
-                if output == "png" and size > args.png_limit:
+            outputs = tuple(o for o in OUTPUTS if o != "png" or size <= args.png_limit)
+            results = _fresh(_measure_outputs, str(deck_dir), str(out), outputs)
+            results["build"] = _fresh(_measure_build, str(deck_dir), str(out))
+            for output in ("load+check", *OUTPUTS, "build"):
+                if output not in results:
+                    print(f"{size:>6} {output:<11} {'skipped':>8}   (decks over "
+                          f"{args.png_limit:,} cards; --png-limit to change)")
                     continue
-                seconds, peak = _in_child(_measure_output, str(deck_dir), output, str(out))
-                results[output] = (seconds, peak)
-                rate = f"{faces / seconds:9.0f}" if output in ("print-shop", "cards",
-                                                               "png") else " " * 9
-                print(f"{size:>6} {output:<11} {seconds:8.2f} {rate} {peak:8.0f}", flush=True)
-            bare, bare_peak = _in_child(_measure_bare, str(deck_dir), str(out))
-            print(f"{size:>6} {'bare RL':<11} {bare:8.2f} {size / bare:9.0f} {bare_peak:8.0f}"
-                  "   (fronts only, no fitting)")
+                seconds, peak = results[output]
+                rate = f"{faces / seconds:9.0f}" if output in PER_FACE else " " * 9
+                print(f"{size:>6} {output:<11} {seconds:8.2f} {rate} {peak:8.0f}")
+            bare, bare_peak = _fresh(_measure_bare, str(deck_dir), str(out))
+            print(f"{size:>6} {'bare RL':<11} {bare:8.2f} {faces / bare:9.0f} {bare_peak:8.0f}"
+                  "   (cards.pdf sheets drawn with bare ReportLab calls, no fitting)")
             ratio = results["cards"][0] / bare
-            print(f"{size:>6} cards.pdf / bare ReportLab time: {ratio:.1f}×", flush=True)
+            print(f"{size:>6} cards.pdf takes {ratio:.1f}× the time of bare ReportLab", flush=True)
+    print(f"benchmark took {time.perf_counter() - began:.0f} s")
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ""
+    with suppress(ValueError, OSError, AttributeError):
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        memory = f", {total / 2**30:.0f} GB RAM"
+    return (f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
 
 
 if __name__ == "__main__":

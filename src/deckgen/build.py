@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from deckgen.diagnostics import DeckError, Diagnostics
+from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
 from deckgen.load import load_deck
 from deckgen.model import Deck
 from deckgen.outputs import (
     FILENAMES,
     BuildOptions,
+    OutputError,
     Progress,
+    blank_counts,
+    fixed_clock,
     png_names,
     publish,
     staging,
@@ -23,10 +26,18 @@ from deckgen.outputs import (
 )
 from deckgen.render import CardRenderer
 
+# Far beyond any workshop deck (tens to hundreds of cards), yet small enough that the largest
+# output stays within a laptop's memory and minutes: ReportLab holds a whole PDF in memory until
+# it is saved, and print-shop has two pages per printed card (see `make bench`). Without it,
+# `copies: 1000` on every card of a big deck asks for millions of pages.
+MAX_PRINTED_CARDS = 20_000
+
 
 def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
     """Everything `validate` reports beyond loading: layouts, glyphs, overflow, workbook refs."""
-    diags = renderer.check()
+    diags = Diagnostics()
+    _check_size(deck, diags)
+    diags.extend(renderer.check().items)
     if deck.workbook is not None:
         from deckgen.workbook_load import check_workbook_refs
 
@@ -46,36 +57,74 @@ def load_checked(folder: Path, *, cmyk: bool = False) -> tuple[Deck, CardRendere
 def build(folder: Path, out_dir: Path, options: BuildOptions,
           progress: Progress | None = None) -> list[Path]:
     """Write the requested outputs into `out_dir`; on any problem, change nothing there."""
+    if progress is not None:
+        progress("checking", 0, 0)
     deck, renderer = load_checked(folder, cmyk=options.cmyk)
+    return write_outputs(deck, renderer, out_dir, options, progress)
+
+
+def write_outputs(deck: Deck, renderer: CardRenderer, out_dir: Path, options: BuildOptions,
+                  progress: Progress | None = None) -> list[Path]:
+    """Render a checked deck into a stage, then publish; on any problem, change nothing."""
     _check_options(deck, options)
     wanted = [name for name in FILENAMES if name in options.outputs]
-    with staging(out_dir) as stage:
-        if "cards" in wanted:
-            write_cards_sheets(deck, renderer, str(stage / FILENAMES["cards"]), options, progress)
-        if "print-shop" in wanted or "png" in wanted:
-            write_print_shop(deck, renderer, str(stage / FILENAMES["print-shop"]), progress)
-        if "blank" in wanted:
-            write_blank_sheets(deck, renderer, str(stage / FILENAMES["blank"]), options, progress)
-        if "workbook" in wanted:
-            write_workbook_pdf(deck, renderer, str(stage / FILENAMES["workbook"]), options)
-        if "png" in wanted:
-            write_pngs(stage / FILENAMES["print-shop"], stage / FILENAMES["png"], png_names(deck),
-                       options.jobs, progress)
-        return publish(stage, out_dir, [FILENAMES[name] for name in wanted])
+    try:
+        with fixed_clock(), staging(out_dir) as stage:
+            _write(deck, renderer, stage, wanted, options, progress)
+            return publish(stage, out_dir, [FILENAMES[name] for name in wanted])
+    except OSError as error:
+        # The deck's files were all read and checked before this point, so an OSError here
+        # is the output folder's (full disk, no permission): say so plainly, no traceback.
+        raise OutputError(error) from error
+
+
+def _write(deck: Deck, renderer: CardRenderer, stage: Path, wanted: list[str],
+           options: BuildOptions, progress: Progress | None) -> None:
+    if "cards" in wanted:
+        write_cards_sheets(deck, renderer, str(stage / FILENAMES["cards"]), options, progress)
+    if "print-shop" in wanted or "png" in wanted:
+        write_print_shop(deck, renderer, str(stage / FILENAMES["print-shop"]), progress)
+    if "blank" in wanted:
+        write_blank_sheets(deck, renderer, str(stage / FILENAMES["blank"]), options, progress)
+    if "workbook" in wanted:
+        if progress is not None:
+            progress("workbook", 0, 0)
+        write_workbook_pdf(deck, renderer, str(stage / FILENAMES["workbook"]), options)
+        if progress is not None:
+            progress("workbook", 1, 1)
+    if "png" in wanted:
+        write_pngs(stage / FILENAMES["print-shop"], stage / FILENAMES["png"], png_names(deck),
+                   options.jobs, progress)
+
+
+def _check_size(deck: Deck, diags: Diagnostics) -> None:
+    printed = sum(card.copies for card in deck.cards)
+    if printed <= MAX_PRINTED_CARDS:
+        return
+    most = max(deck.cards, key=lambda card: card.copies)
+    diags.add(most.where("copies") if most.copies > 1 else Pos(deck.root / "deck.yaml"),
+              "copies", f"the deck prints {printed:,} cards counting copies; the limit is "
+              f"{MAX_PRINTED_CARDS:,}",
+              f"card '{most.id}' asks for {most.copies:,} copies" if most.copies > 1 else
+              "split the deck into several decks")
 
 
 def _check_options(deck: Deck, options: BuildOptions) -> None:
+    diags = Diagnostics()
+    where = Pos(deck.root / "deck.yaml")
     unknown = [c for c in options.blank_categories if c not in {x.id for x in deck.categories}]
-    if unknown:
-        from deckgen.diagnostics import Pos, did_you_mean
-
-        diags = Diagnostics()
-        for cat in unknown:
-            diags.add(Pos(deck.root / "deck.yaml"), "--category",
-                      f"the deck has no category '{cat}'",
-                      did_you_mean(cat, [c.id for c in deck.categories])
-                      or "categories: " + ", ".join(c.id for c in deck.categories))
+    for cat in unknown:
+        diags.add(where, "--category", f"the deck has no category '{cat}'",
+                  did_you_mean(cat, [c.id for c in deck.categories])
+                  or "categories: " + ", ".join(c.id for c in deck.categories))
+    if not unknown and "blank" in options.outputs:
+        blanks = sum(count for _, count in blank_counts(deck, options))
+        if blanks > MAX_PRINTED_CARDS:
+            diags.add(where, "blanks", f"{blanks:,} blank cards asked for; the limit is "
+                      f"{MAX_PRINTED_CARDS:,}", "ask for fewer with --blank N or --category ID")
+    if diags:
         raise DeckError(diags)
 
 
-__all__ = ["BuildOptions", "build", "check_deck", "load_checked", "replace"]
+__all__ = ["BuildOptions", "OutputError", "build", "check_deck", "load_checked", "replace",
+           "write_outputs"]

@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -260,64 +260,81 @@ def calibrate(out: Path, paper: str) -> None:
 @DECK_ARG
 @click.option("-o", "--out", default="build", type=click.Path(path_type=Path), show_default=True)
 @click.option("--only", "only", multiple=True, type=click.Choice(OUTPUTS))
-@click.option("--interval", default=0.5, show_default=True, help="Seconds between checks.")
+@click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(min=0.05),
+              help="Seconds between checks.")
 def watch(deck: Path, out: Path, only: tuple[str, ...], interval: float) -> None:
     """Rebuild DECK whenever one of its files changes (Ctrl-C to stop)."""
-    from deckgen.build import build as run_build
-
     options = BuildOptions(outputs=tuple(only) or ("cards", "print-shop", "blank", "workbook"))
     click.echo(f"watching {deck}; Ctrl-C to stop")
     last: dict[str, tuple[int, int]] | None = None  # None: build once at the start, whatever
+    extra: tuple[Path, ...] = ()  # files read from outside DECK (a deck it extends)
     try:
         with _terminate_as_interrupt():
             while True:
-                current = _snapshot(deck, out)
+                current = _snapshot(deck, out, extra)
                 if current != last:
                     last = current
                     forget_sources()
-                    _rebuild(lambda: run_build(deck, out, options), deck)
+                    sources = _rebuild(deck, out, options)
+                    if sources is not None and set(sources) - set(extra):
+                        extra = sources
+                        # Start watching newly read outside files from now, without a rebuild.
+                        last = {**_snapshot_files(extra), **last}
                 time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("stopped")
 
 
-def _snapshot(deck: Path, out: Path) -> dict[str, tuple[int, int]]:
-    """Every input file under DECK with its modification time and size.
+def _snapshot(deck: Path, out: Path, extra: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
+    """Every input file under DECK, and `extra`, with its modification time and size.
 
     The outputs folder is skipped (it may sit inside the deck, and our own writes must not
     trigger another build), and so are hidden files and editor backups (swap files change while
     the user types).
     """
     skip = out.resolve()
-    files: dict[str, tuple[int, int]] = {}
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(deck):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames
                              if not d.startswith(".") and (here / d).resolve() != skip)
-        for name in filenames:
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            try:
-                stat = (here / name).stat()
-            except OSError:
-                continue
-            files[str(here / name)] = (stat.st_mtime_ns, stat.st_size)
+        found += [here / name for name in filenames
+                  if not name.startswith(".") and not name.endswith("~")]
+    return {**_snapshot_files(extra), **_snapshot_files(found)}
+
+
+def _snapshot_files(paths: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    files: dict[str, tuple[int, int]] = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        files[str(path)] = (stat.st_mtime_ns, stat.st_size)
     return files
 
 
-def _rebuild(run: Callable[[], list[Path]], deck: Path) -> None:
+def _rebuild(deck: Path, out: Path, options: BuildOptions) -> tuple[Path, ...] | None:
+    """Build once and say how it went; the files read outside DECK when it loaded, else None."""
+    from deckgen.build import load_checked, write_outputs
+
     stamp = time.strftime("%H:%M:%S")
     try:
-        written = run()
+        loaded, renderer = load_checked(deck, cmyk=options.cmyk)
+        inside = deck.resolve()
+        sources = tuple(sorted({path.resolve() for path in loaded.sources
+                                if not path.resolve().is_relative_to(inside)}))
+        written = write_outputs(loaded, renderer, out, options)
     except DeckError as error:
         _report(error)
         click.echo(f"[{stamp}] not rebuilt; fix the problems above and save again", err=True)
-        return
+        return None
     except OutputError as error:
         click.echo(f"[{stamp}] not rebuilt: cannot write outputs: {error.reason}; earlier "
                    "outputs are unchanged", err=True)
-        return
+        return sources
     click.echo(f"[{stamp}] rebuilt {len(written)} output(s) of {deck}")
+    return sources
 
 
 __all__ = ["FILENAMES", "main"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -111,17 +112,25 @@ def write_cards_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
                   progress, impose, plan_sheet)
 
 
-def blank_faces(deck: Deck, renderer: CardRenderer,
-                options: BuildOptions) -> list[tuple[Face, Face]]:
-    """Blank cards: each category's `blanks`, or `--blank N` of each chosen category."""
+def blank_counts(deck: Deck, options: BuildOptions) -> list[tuple[Category, int]]:
+    """How many blank cards of each category: its `blanks`, or `--blank N` of chosen ones."""
     chosen: Sequence[Category] = [c for c in deck.categories
                                   if not options.blank_categories
                                   or c.id in options.blank_categories]
-    pairs: list[tuple[Face, Face]] = []
+    counts: list[tuple[Category, int]] = []
     for category in chosen:
         count = options.blank_count if options.blank_count is not None else category.blanks
         if options.blank_categories and options.blank_count is None and count == 0:
             count = 9
+        counts.append((category, count))
+    return counts
+
+
+def blank_faces(deck: Deck, renderer: CardRenderer,
+                options: BuildOptions) -> list[tuple[Face, Face]]:
+    """Blank cards: each category's `blanks`, or `--blank N` of each chosen category."""
+    pairs: list[tuple[Face, Face]] = []
+    for category, count in blank_counts(deck, options):
         pairs += [(renderer.blank(category), renderer.category_back(category))] * count
     return pairs
 
@@ -164,6 +173,11 @@ def write_workbook_pdf(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
 
 # -- PNG: rasterise the print-shop PDF, in parallel ------------------------------------------
 
+# Pages per task: small enough that Ctrl-C stops the export within about a second (queued
+# batches are cancelled, running ones finish) and progress moves steadily; large enough that
+# reopening the PDF in each task costs little.
+PNG_BATCH = 24
+
 
 def png_names(deck: Deck) -> list[str]:
     names: list[str] = []
@@ -175,70 +189,206 @@ def png_names(deck: Deck) -> list[str]:
 def write_pngs(pdf_path: Path, folder: Path, names: Sequence[str], jobs: int,
                progress: Progress | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, min(jobs, len(names) // 8 or 1))
-    chunks = [list(range(i, len(names), jobs)) for i in range(jobs)]
+    total = len(names)
+    # Only the names a task needs travel to it: sending every name to every task would be
+    # quadratic in the deck size.
+    batches = [[(i, names[i]) for i in range(start, min(start + PNG_BATCH, total))]
+               for start in range(0, total, PNG_BATCH)]
+    jobs = max(1, min(jobs, total // 8 or 1))
     done = 0
     if jobs == 1:
-        _render_pages(str(pdf_path), str(folder), list(names), chunks[0])
-        if progress is not None:
-            progress("png", len(names), len(names))
+        for batch in batches:
+            done += _render_pages(str(pdf_path), str(folder), batch)
+            if progress is not None:
+                progress("png", done, total)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_render_pages, str(pdf_path), str(folder), list(names), chunk)
-                   for chunk in chunks]
-        for future in futures:
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        futures = [pool.submit(_render_pages, str(pdf_path), str(folder), batch)
+                   for batch in batches]
+        for future in as_completed(futures):
             done += future.result()
             if progress is not None:
-                progress("png", done, len(names))
+                progress("png", done, total)
+    finally:
+        # On Ctrl-C or an error, drop the batches not started instead of rendering them all.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _render_pages(pdf_path: str, folder: str, names: list[str], pages: list[int]) -> int:
+def _render_pages(pdf_path: str, folder: str, pages: list[tuple[int, str]]) -> int:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf_path)
     try:
-        for index in pages:
+        for index, name in pages:
             page = doc[index]
             bitmap = page.render(scale=PNG_DPI / 72, draw_annots=False)
             image = bitmap.to_pil()
+            # Pillow writes no time or software chunk; the only metadata is the resolution.
             image.info.pop("dpi", None)
-            image.save(Path(folder) / names[index], dpi=(PNG_DPI, PNG_DPI), optimize=False)
+            image.save(Path(folder) / name, dpi=(PNG_DPI, PNG_DPI), optimize=False)
             page.close()
     finally:
         doc.close()
     return len(pages)
 
 
+# -- reproducible dates ---------------------------------------------------------------------
+
+
+@contextmanager
+def fixed_clock() -> Iterator[None]:
+    """Write PDFs whose dates do not depend on the environment.
+
+    Canvases use ReportLab's invariant mode (fixed 2000-01-01 dates, /ID from the content), but
+    ReportLab lets SOURCE_DATE_EPOCH override that date, and so the /ID. Same deck, same bytes is
+    the contract, whatever the environment, so the variable is hidden while deckgen writes.
+    """
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
 # -- atomic writing -------------------------------------------------------------------------
+
+# Stages are named `.deckgen-<pid>-<random>` inside the output folder: on the same file system
+# as the outputs, so publishing is a rename, and tagged with the pid of the build that owns them,
+# so a later build can tell a stage abandoned by a killed build from one still being written.
+STAGE_PREFIX = ".deckgen-"
+# A stage untouched for this long is abandoned even if its pid is alive again (pids get reused,
+# and a build on another machine sharing the folder has a pid we cannot check).
+STALE_AFTER = 24 * 3600.0
+# Inside a stage, the previous version of a published folder (png/) waits here until the stage
+# is deleted; a build killed between the two renames leaves it there, to be put back.
+_OLD = "old-"
+
+
+class OutputError(Exception):
+    """The outputs could not be written (full disk, no permission); earlier ones are unchanged."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+        reason = error.strerror or str(error) or type(error).__name__
+        if error.filename is not None:
+            reason += f" ({error.filename})"
+        self.reason = reason
+        super().__init__(reason)
 
 
 @contextmanager
 def staging(out_dir: Path) -> Iterator[Path]:
-    """A private folder next to the outputs; deleted whatever happens."""
+    """A private folder inside the outputs folder; deleted whatever happens."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".deckgen-", dir=out_dir))
+    remove_stale_stages(out_dir)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def remove_stale_stages(out_dir: Path) -> list[Path]:
+    """Delete stages left by builds that were killed (SIGKILL, power cut); keep live ones."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(STAGE_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            continue
+        stage = Path(entry.path)
+        if _stage_in_use(stage):
+            continue
+        _put_back_old_folders(stage, out_dir)
+        shutil.rmtree(stage, ignore_errors=True)
+        removed.append(stage)
+    return removed
+
+
+def _stage_in_use(stage: Path) -> bool:
+    try:
+        age = time.time() - stage.stat().st_mtime
+    except OSError:
+        return True  # gone already, or not ours to judge
+    if age > STALE_AFTER:
+        return False
+    pid_text = stage.name[len(STAGE_PREFIX):].split("-", 1)[0]
+    if not pid_text.isdigit():
+        return True  # not named by this version: only age can tell
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # ours: another build in this process, or about to be removed by it
+    return _pid_alive(pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill would terminate the process there; rely on age alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, run by another user
+    except OSError:
+        return True
+    return True
+
+
+def _put_back_old_folders(stage: Path, out_dir: Path) -> None:
+    """Undo half a folder swap: the build died after moving the old png/ aside."""
+    try:
+        olds = [p for p in stage.iterdir() if p.name.startswith(_OLD)]
+    except OSError:
+        return
+    for old in olds:
+        target = out_dir / old.name[len(_OLD):]
+        if not target.exists() and not target.is_symlink():
+            with suppress(OSError):
+                os.replace(old, target)
+
+
 def publish(stage: Path, out_dir: Path, names: Sequence[str]) -> list[Path]:
-    """Move finished outputs from the stage into place, each by one rename."""
-    published: list[Path] = []
-    for name in names:
-        source = stage / name
-        target = out_dir / name
-        if source.is_dir():
-            old = out_dir / f".{name}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            if target.exists():
-                os.replace(target, old)
-            os.replace(source, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
+    """Move finished outputs from the stage into place, each by one rename.
+
+    Everything slow (writing, flushing to disk) is done before the first rename, so the outputs
+    change together within a few microseconds; each output on its own is always whole, old or
+    new.
+    """
+    sources = [stage / name for name in names]
+    for source in sources:
+        if not source.is_dir():
             with open(source, "rb") as handle:
                 os.fsync(handle.fileno())
+    published: list[Path] = []
+    for source in sources:
+        target = out_dir / source.name
+        if source.is_dir():
+            # A folder cannot replace a folder in one rename: move the old one into the stage
+            # (deleted with it), then the new one into place.
+            if target.exists() or target.is_symlink():
+                os.replace(target, stage / (_OLD + source.name))
+            os.replace(source, target)
+        else:
             os.replace(source, target)
         published.append(target)
+    _fsync_dir(out_dir)
     return published
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Make the renames themselves durable; not every platform can open a folder.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
