@@ -492,7 +492,7 @@ def test_a_deck_asking_for_millions_of_pages_is_a_diagnostic(tmp_path: Path) -> 
     assert "copies: the deck prints 21,000 cards counting copies; the limit is 20,000" in (
         result.output)
     assert "card 'card-0' asks for 1,000 copies" in result.output
-    assert time.monotonic() - started < 10  # refused before drawing anything
+    assert time.monotonic() - started < 30  # refused before drawing 21,000 cards (minutes)
     assert not (tmp_path / "out").exists()
     blank = CliRunner().invoke(main, ["build", str(write_deck(tmp_path / "small")), "-o",
                                       str(tmp_path / "out"), "--blank", "1000"])

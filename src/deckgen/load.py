@@ -424,22 +424,27 @@ def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
         for i, item in enumerate(cards):
             before = len(diags)
             card = _read_card(item, ys.join("cards", i), default_category, default_pos, diags)
-            if card is None:
-                if len(diags) > before:  # remember it so references to it add no more noise
-                    raw_id = item.get("id") if isinstance(item, ys.Map) else None
-                    if isinstance(raw_id, ys.Scalar) and ID_RE.match(raw_id.value):
-                        layer.broken_ids.add(raw_id.value)
-                    else:
-                        layer.incomplete = True
-                continue
-            if card.id in seen:
-                first = seen[card.id]
-                diags.add(card.pos, f"cards[{i}].id",
-                          f"card id '{card.id}' is used twice (first at "
+            raw_id = item.get("id") if isinstance(item, ys.Map) else None
+            valid_id = (raw_id.value if isinstance(raw_id, ys.Scalar)
+                        and ID_RE.match(raw_id.value) else None)
+            # Checked on the raw id, so a card with other mistakes still reports a clash now
+            # instead of after the user has fixed the rest.
+            if valid_id is not None and isinstance(item, ys.Map) and valid_id in seen:
+                first = seen[valid_id]
+                diags.add(item.pos, f"cards[{i}].id",
+                          f"card id '{valid_id}' is used twice (first at "
                           f"{_short_path(first.file, layer.root)}:{first.line})",
                           "give each card its own id")
                 continue
-            seen[card.id] = card.pos
+            if valid_id is not None and isinstance(item, ys.Map):
+                seen[valid_id] = item.pos
+            if card is None:
+                if len(diags) > before:  # remember it so references to it add no more noise
+                    if valid_id is not None:
+                        layer.broken_ids.add(valid_id)
+                    else:
+                        layer.incomplete = True
+                continue
             layer.cards[card.id] = card
 
 
