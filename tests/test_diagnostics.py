@@ -946,6 +946,53 @@ def test_font_file_outside_the_deck(tmp_path: Path) -> None:
                  "points outside the deck folder")
 
 
+BUNDLED_OR_PATH = ("Bundled fonts: Lato, DejaVu Sans; or give the path of a .ttf file in the "
+                   "deck folder")
+
+
+def with_font(value: str) -> str:
+    return edit(SEED_DECK, "  name: Test Co\n", f"  name: Test Co\n  fonts: {{heading: {value}}}\n")
+
+
+def test_font_path_without_ttf_outside_the_deck(tmp_path: Path) -> None:
+    (tmp_path / "font-file").write_bytes((data_dir("fonts") / "lato" / "Lato-Regular.ttf")
+                                         .read_bytes())
+    root = make_deck(tmp_path, deck_yaml=with_font("../font-file"))
+    assert_shown(the_problem(root), f"{at(DECK_YAML, '../font-file')}: brand.fonts.heading: "
+                 "'../font-file' points outside the deck folder",
+                 "copy the file into the deck folder (e.g. assets/) and refer to it there")
+
+
+def test_font_path_that_loops(tmp_path: Path) -> None:
+    root = make_deck(tmp_path, deck_yaml=with_font("assets/loop"))
+    (root / "assets").mkdir()
+    try:
+        (root / "assets" / "loop").symlink_to(root / "assets" / "loop")
+    except OSError:
+        pytest.skip("symlinks are not available here")
+    assert_shown(the_problem(root), f"{at(DECK_YAML, 'assets/loop')}: brand.fonts.heading: "
+                 "'assets/loop' cannot be used as a path (a symbolic link loop)", BUNDLED_OR_PATH)
+
+
+def test_font_file_without_ttf_suffix(tmp_path: Path) -> None:
+    font = (data_dir("fonts") / "lato" / "Lato-Regular.ttf").read_bytes()
+    root = make_deck(tmp_path, deck_yaml=with_font("assets/brand"), files={"assets/brand": font})
+    assert_shown(the_problem(root), f"{at(DECK_YAML, 'assets/brand')}: brand.fonts.heading: "
+                 "'assets/brand' has the wrong kind of name", "use a file ending in .ttf")
+
+
+def test_misspelt_font_name(tmp_path: Path) -> None:
+    root = make_deck(tmp_path, deck_yaml=with_font("Latto"))
+    assert_shown(the_problem(root), f"{at(DECK_YAML, 'Latto')}: brand.fonts.heading: unknown "
+                 "font 'Latto'", f"did you mean 'Lato'? {BUNDLED_OR_PATH}")
+
+
+def test_font_name_that_is_a_folder(tmp_path: Path) -> None:
+    root = make_deck(tmp_path, deck_yaml=with_font("assets"), files={"assets/x.txt": "x"})
+    assert_shown(the_problem(root), f"{at(DECK_YAML, 'assets}')}: brand.fonts.heading: "
+                 "'assets' is not a file", BUNDLED_OR_PATH)
+
+
 def test_card_file_linked_from_outside(tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text(SEED_CARDS["20-triggers.yaml"])

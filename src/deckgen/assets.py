@@ -15,10 +15,14 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnostics,
-                  suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> Path | None:
-    """The checked absolute path of an asset named relative to the deck folder `root`."""
+                  suffixes: tuple[str, ...] = IMAGE_SUFFIXES, hint: str | None = None
+                  ) -> Path | None:
+    """The checked absolute path of an asset named relative to the deck folder `root`.
+
+    `hint` goes with the problems that have no more specific one.
+    """
     if not value.strip():
-        diags.add(pos, field, "the path is empty")
+        diags.add(pos, field, "the path is empty", hint)
         return None
     raw = Path(value)
     if raw.is_absolute():
@@ -33,7 +37,7 @@ def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnosti
         is_file = exists and target.is_file()
     except (OSError, RuntimeError, ValueError) as exc:
         diags.add(pos, field,
-                  f"'{printable(value)}' cannot be used as a path ({path_problem(exc)})")
+                  f"'{printable(value)}' cannot be used as a path ({path_problem(exc)})", hint)
         return None
     if not inside:
         diags.add(pos, field, f"'{value}' points outside the deck folder",
@@ -43,7 +47,7 @@ def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnosti
         diags.add(pos, field, f"file '{value}' does not exist", _nearby_hint(root / raw))
         return None
     if not is_file:
-        diags.add(pos, field, f"'{value}' is not a file")
+        diags.add(pos, field, f"'{value}' is not a file", hint)
         return None
     if suffixes and target.suffix.lower() not in suffixes:
         diags.add(pos, field, f"'{value}' has the wrong kind of name",

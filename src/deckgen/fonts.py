@@ -19,10 +19,13 @@ __all__ = [
     "FontChain",
     "FontError",
     "FontFamily",
+    "bundled_name",
     "coverage",
     "default_chain",
     "initial_font",
     "load_family",
+    "looks_like_path",
+    "unknown_font_hint",
     "vertical_metrics",
 ]
 
@@ -273,7 +276,8 @@ def _normalise(spec: str) -> str:
     return " ".join(spec.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
-def _looks_like_path(spec: str) -> bool:
+def looks_like_path(spec: str) -> bool:
+    """Whether a font value names a file rather than a bundled family."""
     return "/" in spec or "\\" in spec or spec.lower().endswith(_FONT_SUFFIXES)
 
 
@@ -285,7 +289,7 @@ def load_family(spec: str, base_dir: Path | None = None) -> FontFamily:
     spec = spec.strip()
     if not spec:
         raise FontError(f"empty font name; bundled fonts are: {', '.join(BUILTIN_FAMILIES)}")
-    if _looks_like_path(spec):
+    if looks_like_path(spec):
         path = Path(spec)
         if not path.is_absolute():
             path = (base_dir if base_dir is not None else Path.cwd()) / path
@@ -296,10 +300,11 @@ def load_family(spec: str, base_dir: Path | None = None) -> FontFamily:
             if family is None:
                 family = _families[key] = _family_from_file(path)
         return family
-    norm = _normalise(spec)
-    canonical = _ALIASES.get(norm) or _ALIASES.get(norm.replace(" ", ""))
+    canonical = bundled_name(spec)
     if canonical is None:
-        raise FontError(_unknown_message(spec, norm))
+        guess = _closest_bundled(spec)
+        lead = f"; did you mean {guess!r}? " if guess else ". "
+        raise FontError(f"unknown font {spec!r}{lead}{_BUNDLED_OR_PATH}")
     key = ("builtin", canonical)
     with _lock:
         family = _families.get(key)
@@ -308,13 +313,29 @@ def load_family(spec: str, base_dir: Path | None = None) -> FontFamily:
     return family
 
 
-def _unknown_message(spec: str, norm: str) -> str:
-    close = difflib.get_close_matches(norm, list(_ALIASES), n=1, cutoff=0.6)
-    hint = f"; did you mean {_ALIASES[close[0]]!r}?" if close else "."
-    return (
-        f"unknown font {spec!r}{hint} Bundled fonts: {', '.join(BUILTIN_FAMILIES)}; "
-        "or give the path of a .ttf file in the deck folder"
-    )
+def bundled_name(spec: str) -> str | None:
+    """The bundled family that `spec` names (in any case or spacing), or None for a path."""
+    if looks_like_path(spec):
+        return None
+    norm = _normalise(spec)
+    return _ALIASES.get(norm) or _ALIASES.get(norm.replace(" ", ""))
+
+
+_BUNDLED_OR_PATH = (
+    f"Bundled fonts: {', '.join(BUILTIN_FAMILIES)}; or give the path of a .ttf file in the deck "
+    "folder"
+)
+
+
+def unknown_font_hint(spec: str) -> str:
+    """What to write instead of a font name that is neither bundled nor a file."""
+    guess = _closest_bundled(spec)
+    return f"did you mean {guess!r}? {_BUNDLED_OR_PATH}" if guess else _BUNDLED_OR_PATH
+
+
+def _closest_bundled(spec: str) -> str | None:
+    close = difflib.get_close_matches(_normalise(spec), list(_ALIASES), n=1, cutoff=0.6)
+    return _ALIASES[close[0]] if close else None
 
 
 def default_chain(heading_or_body: str | None = None, base_dir: Path | None = None) -> FontChain:

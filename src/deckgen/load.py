@@ -303,26 +303,47 @@ def _read_brand(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
             spec = ys.text(node, f"brand.fonts.{role}", diags)
             if spec is None or node is None:
                 continue
-            if spec.lower().endswith((".ttf", ".otf")):
-                path = resolve_asset(layer.root, spec, node.pos, f"brand.fonts.{role}", diags,
-                                     suffixes=(".ttf",))
-                if path is None:
-                    continue
-            if not _font_usable(spec, layer.root, node.pos, f"brand.fonts.{role}", diags):
-                continue
-            layer.fonts[role] = FontRef(spec, layer.root, node.pos)
+            if _font_usable(spec, layer.root, node.pos, f"brand.fonts.{role}", diags):
+                layer.fonts[role] = FontRef(spec, layer.root, node.pos)
 
 
 def _font_usable(spec: str, root: Path, pos: Pos, path: str, diags: Diagnostics) -> bool:
-    """Load a brand font now, so a bad one is reported at its line in deck.yaml."""
-    from deckgen.fonts import FontError, load_family
+    """Check and load a brand font now, so a bad one is reported at its line in deck.yaml.
 
+    Anything but a bundled family name is a file in the deck folder, checked like any asset.
+    """
+    from deckgen.fonts import (
+        FontError,
+        bundled_name,
+        load_family,
+        looks_like_path,
+        unknown_font_hint,
+    )
+
+    if bundled_name(spec) is None:
+        if not looks_like_path(spec) and not _exists(root / spec):
+            diags.add(pos, path, f"unknown font '{printable(spec)}'", unknown_font_hint(spec))
+            return False
+        if resolve_asset(root, spec, pos, path, diags, suffixes=(".ttf",),
+                         hint=unknown_font_hint(spec)) is None:
+            return False
     try:
         load_family(spec, root)
     except FontError as exc:
         diags.add(pos, path, str(exc))
         return False
+    except (OSError, RuntimeError) as exc:  # the folder changed since the checks above
+        diags.add(pos, path, f"'{printable(spec)}' cannot be used ({path_problem(exc)})")
+        return False
     return True
+
+
+def _exists(path: Path) -> bool:
+    """Whether anything, even a broken link, is at `path`."""
+    try:
+        return path.is_symlink() or path.exists()
+    except (OSError, ValueError):
+        return True  # let the asset checks say what is wrong with it
 
 
 def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
