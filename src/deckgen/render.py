@@ -40,10 +40,25 @@ class _Op:
     paint: Callable[[Canvas], None]
 
 
+@dataclass(frozen=True)
+class Sizing:
+    """The size text was set at, against what its layout element asks for and allows."""
+
+    element: str
+    size: float
+    design: float
+    least: float
+
+    @property
+    def at_minimum(self) -> bool:
+        return self.size <= self.least + 1e-6 < self.design
+
+
 @dataclass
 class _Plan:
     ops: list[_Op]
     overflows: list[Overflow]
+    sizes: list[Sizing] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,10 @@ class CardFace:
         if self._plan is None:
             self._plan = self.renderer.plan(self.subject, self.layout)
         return self._plan
+
+    def sizes(self) -> list[Sizing]:
+        """Where the face's text was set, so content can be checked for falling to minimum."""
+        return list(self.plan().sizes)
 
     def draw(self, canvas: Canvas, x: float, y: float) -> None:
         plan = self.plan()
@@ -429,6 +448,7 @@ def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     spans = tx.parse_inline(value, bold=_bold(el), italic=el.flag("italic"))
     style = r.style(el)
     fit = tx.fit([tx.Block(spans)], style, box.w, box.h)
+    plan.sizes.append(Sizing(el.name, fit.size, style.size, style.min_size))
     if not fit.fits and s.card is not None:
         plan.overflows.append(Overflow(field, fit.overflow_lines, fit.size))
     color = r.color(el.str_opt("color", "text"), s.category)
@@ -525,6 +545,7 @@ def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
             all_blocks.append(dataclasses.replace(block, space_before=gap))
     style = r.style(el)
     fit = tx.fit(all_blocks, style, box.w, box.h)
+    plan.sizes.append(Sizing(el.name, fit.size, style.size, style.min_size))
     if not fit.fits:
         plan.overflows.append(Overflow(_overflow_field(groups), fit.overflow_lines, fit.size))
     fixed = dataclasses.replace(style, size=fit.size, min_size=fit.size)
