@@ -508,14 +508,9 @@ def known_bug(error: Exception) -> str | None:
     in_workbook = any(frame.startswith("workbook.py:") for frame in frames)
     if isinstance(error, ValueError) and in_workbook and "paragraph text" in str(error):
         return "workbook emphasis markup"
-    if isinstance(error, RuntimeError) and "fonts.py:load_family" in frames:
-        return "font path symlink loop"
     return None
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason="a brand font given as a path "
-                   "without .ttf skips the loader's asset checks; fonts.load_family resolves "
-                   "it and a symlink loop raises RuntimeError (reported to the lead)")
 def test_a_font_path_that_loops_is_a_diagnostic(tmp_path: Path) -> None:
     deck = MINI_DECK.format(size="poker").replace(
         "categories:", "brand:\n  fonts:\n    heading: assets/loop\ncategories:")
@@ -526,8 +521,6 @@ def test_a_font_path_that_loops_is_a_diagnostic(tmp_path: Path) -> None:
         build(root, tmp_path / "out", ALL_PDFS)
 
 
-@pytest.mark.xfail(strict=True, reason="a brand font given as a path without .ttf skips the "
-                   "loader's check that assets stay inside the deck folder (reported to the lead)")
 def test_a_font_outside_the_deck_folder_is_refused(tmp_path: Path) -> None:
     shutil.copy(REPO / "fonts" / "lato" / "Lato-Regular.ttf", tmp_path / "font-file")
     deck = MINI_DECK.format(size="poker").replace(
