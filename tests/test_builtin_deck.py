@@ -125,7 +125,7 @@ def test_every_category_has_a_colour_a_question_and_blanks(deck: Deck) -> None:
         assert category.question, category.id
         assert (category.blanks == 0) == (category.id in closed), category.id
     assert sum(c.blanks for c in deck.categories) % 9 == 0  # whole print-and-play sheets
-    colours = [c.color.hex() for c in deck.categories]
+    colours = [c.color.hex for c in deck.categories]
     assert len(set(colours)) == len(colours)
 
 
