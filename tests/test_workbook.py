@@ -475,3 +475,41 @@ def test_unknown_paper_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="paper"):
         build(make_deck(None), paper="a3")
 
+
+
+def fonts_of(reader: pypdf.PdfReader, text: str) -> set[str]:
+    """The base fonts that pieces of page text equal to `text` are set in."""
+    found: set[str] = set()
+
+    def visit(piece: str, _cm: object, _tm: object, font: Any, _size: object) -> None:
+        if piece.strip() == text and font is not None:
+            found.add(str(font["/BaseFont"]).split("+")[-1])
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_user_text_reaches_the_workbook_verbatim() -> None:
+    odd = _card("odd", "R&D <beta>", "audiences", body="Q&A: x < y & z > w; <b>not a tag</b>",
+                items=("Tom & Jerry",), prompts=("Is 2 < 3?",), subtitle="<i>still</i> & text",
+                examples=("A&B",))
+    deck = replace(make_deck(load_workbook(), (*CARDS, odd)), title="R&D <beta> & more")
+    text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))))
+    for shown in ("R&D <beta>", "Q&A: x < y & z > w; <b>not a tag</b>", "Tom & Jerry",
+                  "Is 2 < 3?", "<i>still</i> & text", "A&B", "R&D <beta> & more"):
+        assert shown in text, shown
+    assert "&amp;" not in text and "&lt;" not in text
+
+
+def test_emphasis_in_the_workbook_is_read_as_the_cards_read_it() -> None:
+    card = _card("marked", "Marked **up**", "audiences",
+                 body="plain *slanted* then **heavy** and \\*starred\\*",
+                 items=("*a **b* c**",))
+    pdf = pypdf.PdfReader(io.BytesIO(build(make_deck(load_workbook(), (*CARDS, card)))))
+    text = squash(" ".join(page_texts(pdf)))
+    assert "plain slanted then heavy and *starred*" in text
+    assert "a b c" in text  # markers that do not pair up are read as the card drawer reads them
+    assert fonts_of(pdf, "slanted") == {"Lato-Italic"}
+    assert fonts_of(pdf, "heavy") == {"Lato-Bold"}
+    assert fonts_of(pdf, "a b c") == {"Lato-Italic"}

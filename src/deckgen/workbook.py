@@ -40,6 +40,7 @@ from deckgen.fonts import FontError, FontFamily, load_family
 from deckgen.fonts import coverage as font_coverage
 from deckgen.images import prepared_image
 from deckgen.model import LEVEL_NAMES, Card, Category, Deck
+from deckgen.text import parse_inline
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook_model import (
     WORKSHEET_KINDS,
@@ -121,13 +122,9 @@ def _coverage(font: str) -> frozenset[str]:
 # Text
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?![\s*])(.+?)(?<![\s*])\*(?![*\w])")
-
-
 def _plain(text: str) -> str:
     """Text without the inline ** and * markers (for searching and for canvas strings)."""
-    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+    return "".join(span.text for span in parse_inline(text))
 
 
 def _first_words(text: str, count: int) -> str:
@@ -240,17 +237,26 @@ def _styles(fonts: _Fonts, pal: _Palette) -> _Styles:
     )
 
 
-def _para(text: str, style: ParagraphStyle, fonts: _Fonts, **kw: Any) -> Paragraph:
-    return Paragraph(_markup(text, fonts), style, **kw)
+def _para(text: str, style: ParagraphStyle, fonts: _Fonts, *, bold: bool = False,
+          italic: bool = False, **kw: Any) -> Paragraph:
+    return Paragraph(_markup(text, fonts, bold=bold, italic=italic), style, **kw)
 
 
-def _markup(text: str, fonts: _Fonts) -> str:
-    """Paragraph markup for user text: escaped, **bold**, *italic*, DejaVu for missing glyphs."""
-    out = escape(text)
-    out = _BOLD.sub(r"<b>\1</b>", out)
-    out = _ITALIC.sub(r"<i>\1</i>", out)
-    out = _with_fallback(out, fonts)
-    return out.replace("\n", "<br/>")
+def _markup(text: str, fonts: _Fonts, *, bold: bool = False, italic: bool = False) -> str:
+    """Paragraph markup for user text: escaped, **bold**, *italic*, DejaVu for missing glyphs.
+
+    The markers are read by the card drawer's parser, so the workbook shows the same emphasis as
+    the cards and the tags always nest, whatever the markers; `bold`/`italic` apply throughout.
+    """
+    out = []
+    for span in parse_inline(text, bold, italic):
+        chunk = _with_fallback(span.text, fonts)
+        if span.italic:
+            chunk = f"<i>{chunk}</i>"
+        if span.bold:
+            chunk = f"<b>{chunk}</b>"
+        out.append(chunk)
+    return "".join(out).replace("\n", "<br/>")
 
 
 def _covered(ch: str, covered: frozenset[str]) -> bool:
@@ -258,14 +264,15 @@ def _covered(ch: str, covered: frozenset[str]) -> bool:
 
 
 def _with_fallback(text: str, fonts: _Fonts) -> str:
+    """Plain text escaped for a Paragraph, with the glyphs the body face lacks from DejaVu."""
     if all(_covered(ch, fonts.covered) for ch in text):
-        return text
+        return escape(text)
     parts = []
     for ch in text:
         if _covered(ch, fonts.covered):
-            parts.append(ch)
+            parts.append(escape(ch))
         else:
-            parts.append(f'<font name="{fonts.fallback}">{ch}</font>')
+            parts.append(f'<font name="{fonts.fallback}">{escape(ch)}</font>')
     return "".join(parts)
 
 
@@ -944,13 +951,14 @@ def _thumb_grid(ctx: _Context, thumbs: Sequence[_ThumbSpec], width: float) -> Ta
     per_row = max(1, int((ctx.width + mm(3)) // (width + mm(4))))
     cells: list[Any] = []
     for face, key, caption, sub in thumbs:
-        text = f"**{caption}**" + (f"\n{sub}" if sub else "")
+        text = _markup(caption, ctx.fonts, bold=True) + (
+            "<br/>" + _markup(sub, ctx.fonts) if sub else "")
         if face is None:
             # Level with the middle of the thumbnails beside it.
-            cells.append([Spacer(1, width * 0.7), _para(text, ctx.st.caption, ctx.fonts)])
+            cells.append([Spacer(1, width * 0.7), Paragraph(text, ctx.st.caption)])
             continue
         cells.append([_Thumb(face, key, width, ctx.pal.rule), Spacer(1, 3),
-                      _para(text, ctx.st.caption, ctx.fonts)])
+                      Paragraph(text, ctx.st.caption)])
     rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
     rows[-1] += [""] * (per_row - len(rows[-1]))
     return Table(rows, colWidths=[width + mm(4)] * per_row, hAlign="LEFT", style=TableStyle([
@@ -2069,42 +2077,43 @@ class _CardEntry(Flowable):  # type: ignore[misc]
 def _card_text(ctx: _Context, card: Card) -> list[Paragraph]:
     st, fonts = ctx.st, ctx.fonts
     small = ctx.st.small
-    head = f"**{card.title}**"
+    head = _markup(card.title, fonts, bold=True)
     if card.copies > 1:
-        head += f"  ×{card.copies}"
+        head += _markup(f"  ×{card.copies}", fonts)
     meta = [card.id]
     if card.family:  # interaction cards: their family and usual size
         meta.append(_family_name(card.family))
         levels = _levels(ctx.deck)
         if card.level is not None and 1 <= card.level <= len(levels):
             meta.append(levels[card.level - 1][0])
-    out = [_para(head, st.card_title, fonts),
+    out = [Paragraph(head, st.card_title),
            Paragraph(f'<font color="{ctx.pal.muted.hex}">{escape("  ·  ".join(meta))}</font>',
                      ParagraphStyle("id", parent=st.tiny, spaceAfter=3))]
     if card.subtitle:
-        out.append(_para(f"*{card.subtitle}*", small, fonts))
+        out.append(_para(card.subtitle, small, fonts, italic=True))
     if card.body:
         out.append(_para(card.body, small, fonts))
     bullet = ParagraphStyle("card-bullet", parent=small, leftIndent=8, spaceAfter=1.5)
     out += [Paragraph(_markup(item, fonts), bullet, bulletText="•") for item in card.items]
     out += [Paragraph(_markup(q, fonts), bullet, bulletText="?") for q in card.prompts]
     if card.examples:
-        out.append(_para("*For example:* " + "; ".join(card.examples), small, fonts))
+        examples = "; ".join(_markup(example, fonts) for example in card.examples)
+        out.append(Paragraph(f"{_markup('For example:', fonts, italic=True)} {examples}", small))
     if card.recipe:
-        out.append(_para(_recipe_sentence(ctx.deck, card), small, fonts))
+        out.append(Paragraph(_recipe_sentence(ctx.deck, card, fonts), small))
     return out
 
 
-def _recipe_sentence(deck: Deck, card: Card) -> str:
-    """The recipe spelt out: IF audience AND trigger THEN content VIA channel SO THAT ..."""
+def _recipe_sentence(deck: Deck, card: Card, fonts: _Fonts) -> str:
+    """The recipe spelt out (as markup): IF audience AND trigger THEN content VIA channel ..."""
     ingredients = dict(card.recipe)
     parts = []
     for word, role, _ in _RECIPE_ROWS:
         ids = ingredients.get(role, ())
         if not ids:
             continue
-        names = " or ".join(_card_name(deck, card_id) for card_id in ids)
-        parts.append(f"**{word}** {names}")
+        names = " or ".join(_markup(_card_name(deck, card_id), fonts) for card_id in ids)
+        parts.append(f"{_markup(word, fonts, bold=True)} {names}")
     return " ".join(parts)
 
 
