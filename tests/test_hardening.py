@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -467,9 +466,6 @@ def hostile_deck(draw: st.DrawFn) -> dict[str, str]:
     return texts
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="workbook.py turns *…* and **…** into "
-                   "ReportLab tags without checking they nest, so Platypus raises ValueError "
-                   "(found by the fuzzing below; reported to the lead)")
 @pytest.mark.parametrize("where", ["card title", "card body", "deck title"])
 def test_emphasis_marks_that_do_not_pair_up_still_build(tmp_path: Path, where: str) -> None:
     odd = '"*a **b* c**"'
@@ -499,15 +495,11 @@ def test_a_deck_asking_for_millions_of_pages_is_a_diagnostic(tmp_path: Path) -> 
     assert blank.exit_code == 0  # 3 categories × 1,000 blanks is fine
 
 
-# Bugs the fuzzing found in modules this file does not own, reported and reproduced by the
-# strict xfail tests above and below; while they stand, the fuzzing counts them instead of
-# stopping at them, so it keeps guarding against new ones. Remove an entry once its xfail passes.
+# Bugs the fuzzing found in modules this file does not own, reported and reproduced by strict
+# xfail tests; while they stand, the fuzzing counts them instead of stopping at them, so it keeps
+# guarding against new ones. Remove an entry once its xfail passes. None stand at present.
 def known_bug(error: Exception) -> str | None:
-    frames = [f"{Path(frame.filename).name}:{frame.name}"
-              for frame in traceback.extract_tb(error.__traceback__)]
-    in_workbook = any(frame.startswith("workbook.py:") for frame in frames)
-    if isinstance(error, ValueError) and in_workbook and "paragraph text" in str(error):
-        return "workbook emphasis markup"
+    """A name for `error` if it is a known bug (match its type, message and traceback frames)."""
     return None
 
 
