@@ -226,7 +226,7 @@ def test_ctrl_c_midway_leaves_earlier_outputs_and_no_stage(
     _, stderr = process.communicate()
     assert process.returncode == 130
     assert stderr.strip() == "Interrupted; earlier outputs are unchanged."
-    assert took < 5
+    assert took < 15  # the whole export takes over a minute; slack for a busy machine
     assert tree(out) == before  # same files, same bytes, no stage left behind
     assert all(whole_pdf(out / FILENAMES[name]) for name in PDF_OUTPUTS)
 
@@ -240,7 +240,7 @@ def test_ctrl_c_during_png_export_stops_promptly(
     _, stderr = process.communicate()
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
-    assert took < 5
+    assert took < 15  # the whole export takes over a minute; slack for a busy machine
     assert tree(out) == before
 
 
