@@ -14,9 +14,12 @@ import pypdfium2
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
+from conftest import BUILTIN
 from deckgen import yamlsrc
 from deckgen.diagnostics import Diagnostics, Pos
+from deckgen.load import load_deck
 from deckgen.model import Brand, Card, CardSpec, CatalogueEntry, Category, Deck
+from deckgen.render import CardRenderer
 from deckgen.units import mm, parse_color
 from deckgen.workbook import write_workbook
 from deckgen.workbook_load import parse_workbook
@@ -513,3 +516,71 @@ def test_emphasis_in_the_workbook_is_read_as_the_cards_read_it() -> None:
     assert fonts_of(pdf, "slanted") == {"Lato-Italic"}
     assert fonts_of(pdf, "heavy") == {"Lato-Bold"}
     assert fonts_of(pdf, "a b c") == {"Lato-Italic"}
+
+
+# The built-in deck, with its own workbook.yaml and the real card drawer, on Letter paper
+
+
+@pytest.fixture(scope="module")
+def builtin_letter() -> bytes:
+    deck = load_deck(BUILTIN)
+    out = io.BytesIO()
+    write_workbook(deck, CardRenderer(deck), out, paper="letter")
+    return out.getvalue()
+
+
+def toc_entries(pdf: bytes, pages: range) -> list[tuple[str, int]]:
+    """The contents lines, in order, as (title, printed page number)."""
+    doc = pypdfium2.PdfDocument(pdf)
+    entries: list[tuple[str, int]] = []
+    try:
+        for index in pages:
+            page = doc[index]
+            textpage = page.get_textpage()
+            rows: list[str] = []
+            for i in range(textpage.count_rects()):
+                _, bottom, _, top = textpage.get_rect(i)
+                row = squash(textpage.get_text_bounded(0, bottom + 1, page.get_width(), top - 1))
+                if not rows or rows[-1] != row:
+                    rows.append(row)
+            for row in rows:
+                if match := re.fullmatch(r"([^.]+?)[\s.]*(\d+)", row.strip()):
+                    entries.append((match.group(1).strip(), int(match.group(2))))
+    finally:
+        doc.close()
+    return entries
+
+
+def outline_in_order(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
+    """Every outline entry in document order as (title, 1-based page number)."""
+    found: list[tuple[str, int]] = []
+
+    def walk(items: Sequence[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title,  # type: ignore[attr-defined]
+                              reader.get_destination_page_number(item) + 1))  # type: ignore
+
+    walk(reader.outline)
+    return found
+
+
+def test_contents_on_letter_fits_and_every_entry_points_at_its_page(
+        builtin_letter: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(builtin_letter))
+    outline = outline_in_order(reader)
+    pages = dict(outline)
+    first_section = outline[outline.index(("Contents", pages["Contents"])) + 1][1]
+    toc_pages = range(pages["Contents"] - 1, first_section - 1)
+    assert len(toc_pages) == 1, "the contents fit on one page"
+    entries = toc_entries(builtin_letter, toc_pages)
+    assert len(entries) > 20
+    assert entries[-1][0] == "Glossary"
+    position = 0
+    for title, page in entries:
+        # Titles repeat (an activity and its worksheet): match them in order.
+        position = next(i for i in range(position, len(outline)) if outline[i][0] == title)
+        assert outline[position][1] == page, f"{title}: contents say {page}"
+        position += 1
