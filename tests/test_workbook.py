@@ -584,3 +584,11 @@ def test_contents_on_letter_fits_and_every_entry_points_at_its_page(
         position = next(i for i in range(position, len(outline)) if outline[i][0] == title)
         assert outline[position][1] == page, f"{title}: contents say {page}"
         position += 1
+
+
+def test_no_glyph_is_missing(full_pdf: bytes, builtin_letter: bytes) -> None:
+    # A character the chosen face lacks is drawn as nothing and extracted as NUL.
+    for pdf in (full_pdf, builtin_letter):
+        for number, text in enumerate(page_texts(pypdf.PdfReader(io.BytesIO(pdf))), 1):
+            assert "\x00" not in text and "\ufffd" not in text, f"page {number}: {text[:200]!r}"
+

@@ -381,17 +381,34 @@ class _Heading(Paragraph):  # type: ignore[misc]
     """A heading that becomes a bookmark, an outline entry and (optionally) a TOC line."""
 
     def __init__(self, text: str, style: ParagraphStyle, ctx: _Context, *, level: int,
-                 outline: str | None = None, toc: bool = True, markup: str | None = None
-                 ) -> None:
+                 outline: str | None = None, toc: bool = True, markup: str | None = None,
+                 swatch: Color | None = None) -> None:
+        self.swatch = swatch
+        if swatch is not None:  # room for the square before the text
+            style = ParagraphStyle(f"{style.name}-swatch", parent=style,
+                                   leftIndent=style.leftIndent + self._swatch_room(style))
         super().__init__(markup or _markup(text, ctx.fonts), style)
         self.outline = _plain(outline or text)
         self.level = level
         self.toc = toc
         self.key = ctx.key()
 
+    @staticmethod
+    def _swatch_room(style: ParagraphStyle) -> float:
+        return float(style.fontSize) * 0.72 + mm(2.5)
+
     def draw(self) -> None:
         self.canv.bookmarkHorizontal(self.key, 0, self.height + self.style.fontSize)
         super().draw()
+        if self.swatch is not None:
+            # A drawn square, not a glyph: no text face needs to carry one.
+            side = self.style.fontSize * 0.72
+            baseline = self.height - self.style.fontSize
+            self.canv.saveState()
+            self.canv.setFillColor(_rl(self.swatch))
+            self.canv.roundRect(self.style.leftIndent - self._swatch_room(self.style), baseline,
+                                side, side, 1, stroke=0, fill=1)
+            self.canv.restoreState()
 
 
 class _Mark(Flowable):  # type: ignore[misc]
@@ -2045,12 +2062,13 @@ def _card_reference(ctx: _Context) -> Flowables:
 
 
 def _category_heading(ctx: _Context, cat: Category, count: int) -> _Heading:
-    """A category heading led by its colour swatch, with the number of cards."""
+    """A category heading led by a square of its colour, with the number of cards."""
     noun = "card" if count == 1 else "cards"
-    markup = (f'<font color="{cat.color.hex}">■</font>  {_markup(cat.name, ctx.fonts)}'
+    markup = (f'{_markup(cat.name, ctx.fonts)}'
               f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {count} {noun}</font>')
     # Bookmarked but left out of the contents, which then fits on one page.
-    return _Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup, toc=False)
+    return _Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup, toc=False,
+                    swatch=cat.color)
 
 
 def _card_rows(ctx: _Context, cards: Sequence[Card]) -> Table:
