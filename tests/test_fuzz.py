@@ -9,7 +9,6 @@ that loads must also pass through the drawer's checks without raising.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from deckgen.model import Deck
 from deckgen.render import CardRenderer
 from deckgen.resources import data_dir
 from test_diagnostics import SEED_CARDS, SEED_DECK, edit, png_bytes
+from yamltree import paths, put
 
 BUILTIN = data_dir("deck")
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None,
@@ -213,35 +213,6 @@ VALUES = st.recursive(
 )
 
 
-def paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from paths(value, (*prefix, i))
-
-
-def replaced(doc: Any, path: tuple[Any, ...], value: Any, delete: bool) -> Any:
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(doc, dict):
-        out = dict(doc)
-        if delete and not rest:
-            del out[head]
-        else:
-            out[head] = replaced(doc[head], rest, value, delete)
-        return out
-    out_list = list(doc)
-    if delete and not rest:
-        del out_list[head]
-    else:
-        out_list[head] = replaced(doc[head], rest, value, delete)
-    return out_list
-
-
 SEED_DOCS = {rel: yaml.safe_load(text) for rel, text in SEED_FILES.items()}
 SEED_PATHS = {rel: list(paths(doc)) for rel, doc in SEED_DOCS.items()}
 
@@ -253,7 +224,7 @@ def restructured(draw: st.DrawFn) -> tuple[str, bytes]:
     for _ in range(draw(st.integers(min_value=1, max_value=2))):
         candidates = list(paths(doc))
         path = draw(st.sampled_from(candidates))
-        doc = replaced(doc, path, draw(VALUES), delete=bool(path) and draw(st.booleans()))
+        doc = put(doc, path, draw(VALUES), delete=bool(path) and draw(st.booleans()))
     return rel, yaml.safe_dump(doc, allow_unicode=draw(st.booleans())).encode("utf-8")
 
 

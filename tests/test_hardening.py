@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from deckgen.build import BuildOptions, build
 from deckgen.cli import main
 from deckgen.diagnostics import DeckError, forget_sources
 from deckgen.outputs import FILENAMES, STAGE_PREFIX, remove_stale_stages
+from yamltree import paths, put
 
 DECKGEN = str(REPO / ".venv" / "bin" / "deckgen")
 PDF_OUTPUTS = ("cards", "print-shop", "blank", "workbook")
@@ -367,38 +367,6 @@ def nest(depth: int) -> Any:
     for _ in range(depth):
         value = [value]
     return value
-
-
-def paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from paths(value, (*prefix, i))
-
-
-def put(doc: Any, path: tuple[Any, ...], value: Any, delete: bool = False) -> Any:
-    """A copy of `doc` with `path` set to `value` (or deleted), creating maps on the way."""
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(doc, dict):
-        out = dict(doc)
-        if delete and not rest:
-            out.pop(head, None)
-        else:
-            out[head] = put(doc.get(head, {}), rest, value, delete)
-        return out
-    if isinstance(doc, list) and isinstance(head, int) and head < len(doc):
-        items = list(doc)
-        if delete and not rest:
-            del items[head]
-        else:
-            items[head] = put(doc[head], rest, value, delete)
-        return items
-    return doc  # a path through a value an earlier mutation replaced: nothing to set
 
 
 SEED_DOCS: dict[str, Any] = {"deck.yaml": yaml.safe_load(MINI_DECK.format(size="poker")),
