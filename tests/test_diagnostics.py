@@ -1114,6 +1114,13 @@ def test_deck_folder_missing(tmp_path: Path) -> None:
         "  hint: give the folder that holds deck.yaml, e.g. `deckgen build deck`"]
 
 
+def test_deck_yaml_given_instead_of_its_folder(tmp_path: Path) -> None:
+    root = make_deck(tmp_path)
+    found = problems(root / "deck.yaml")
+    assert [(d.message, d.hint) for d in found] == [
+        ("is a file; deckgen reads a deck folder", f"give the folder instead: `{root}`")]
+
+
 def test_deck_yaml_missing(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     found = problems(tmp_path / "empty")

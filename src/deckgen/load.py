@@ -93,6 +93,12 @@ def resolve_extends(value: str, here: Path) -> Path | None:
 def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Layer | None:
     deck_file = root / "deck.yaml"
     if not root.is_dir():
+        if root.is_file():
+            holder = root.parent if root.name == "deck.yaml" else None
+            diags.add(Pos(root), "", "is a file; deckgen reads a deck folder",
+                      f"give the folder instead: `{holder}`" if holder is not None
+                      else "give the folder that holds deck.yaml, e.g. `deckgen build deck`")
+            return None
         diags.add(Pos(root), "", "deck folder does not exist",
                   "give the folder that holds deck.yaml, e.g. `deckgen build deck`")
         return None
