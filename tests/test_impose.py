@@ -422,6 +422,43 @@ def test_bleed_only_on_the_outside_of_the_block() -> None:
     assert near(colour_at(plan.block_x + 10 * MM, top + 1.5 * MM), COLOURS[0])
 
 
+@pytest.mark.parametrize("duplex", ["long", "short"])
+def test_bleed_runs_into_empty_slots_on_a_partial_sheet(duplex: Duplex) -> None:
+    # Seven cards on a 3×3 sheet: slots 7 and 8 (bottom row, right) are empty. A card next to
+    # an empty slot must bleed into it, as on the outside of the block, or a cut a little off
+    # the line leaves a white sliver; backs (mirrored) likewise.
+    plan = plan_sheet("a4", *POKER, BLEED)
+    w, h = POKER
+    pairs: list[tuple[Face, Face]] = [
+        (Card(w, h, BLEED, None, "", COLOURS[i % 4]),
+         Card(w, h, BLEED, None, "", COLOURS[3 - i % 4]))
+        for i in range(7)
+    ]
+    pdf = pdfium.PdfDocument(build(pairs, plan, duplex=duplex))
+    scale = 2
+    for page, side in ((0, "front"), (1, "back")):
+        image = pdf[page].render(scale=scale).to_pil()
+        for card, empty in ((6, 7), (4, 7), (5, 8)):
+            # Halfway along the cut line between the card and the empty slot, 1.5 mm (half the
+            # bleed) into the empty slot.
+            cx, cy = plan.slot(card, side, duplex)  # type: ignore[arg-type]
+            ex, ey = plan.slot(empty, side, duplex)  # type: ignore[arg-type]
+            dx, dy = (ex - cx) / plan.card_w, (ey - cy) / plan.card_h
+            assert abs(dx) + abs(dy) == pytest.approx(1)  # neighbours
+            x = cx + plan.card_w / 2 + dx * (plan.card_w / 2 + 1.5 * MM)
+            y = cy + plan.card_h / 2 + dy * (plan.card_h / 2 + 1.5 * MM)
+            pixel = image.getpixel((round(x * scale), image.height - round(y * scale)))
+            colour = COLOURS[card % 4] if side == "front" else COLOURS[3 - card % 4]
+            assert all(abs(a - b * 255) < 12 for a, b in zip(pixel, colour, strict=False)), (
+                side, card, empty, pixel
+            )
+            # Deeper into the empty slot than the bleed, the paper stays white.
+            x = cx + plan.card_w / 2 + dx * (plan.card_w / 2 + 2 * BLEED)
+            y = cy + plan.card_h / 2 + dy * (plan.card_h / 2 + 2 * BLEED)
+            pixel = image.getpixel((round(x * scale), image.height - round(y * scale)))
+            assert min(pixel[:3]) > 240, (side, card, empty, pixel)
+
+
 # ---------------------------------------------------------------- output file
 
 

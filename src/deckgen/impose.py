@@ -67,7 +67,7 @@ class SheetPlan:
     rows: int
     block_x: float  # lower-left of the trim block; cards abut, no gutter
     block_y: float
-    bleed: float  # drawn around the outside of the block only
+    bleed: float  # drawn around the outside of the block and beside empty slots
 
     @property
     def per_sheet(self) -> int:
@@ -134,6 +134,18 @@ class SheetPlan:
         elif side == "back" and duplex == "short":
             row = self.rows - 1 - row
         return col, row
+
+    def index_at(self, col: int, row: int, side: Side, duplex: Duplex) -> int | None:
+        """Slot index drawn at (column, row) on the given side, or None off the grid."""
+        if not (0 <= col < self.cols and 0 <= row < self.rows):
+            return None
+        _check_duplex(duplex)
+        # Mirroring is its own inverse: undo it the way `cell` does it.
+        if side == "back" and duplex == "long":
+            col = self.cols - 1 - col
+        elif side == "back" and duplex == "short":
+            row = self.rows - 1 - row
+        return row * self.cols + col
 
     def slot(self, index: int, side: Side, duplex: Duplex) -> tuple[float, float]:
         """Lower-left corner of slot `index` (0 = top-left, row-major) on a front sheet, or of
@@ -298,8 +310,32 @@ def _turn(plan: SheetPlan, side: Side, duplex: Duplex) -> int:
     return 90 if plan.rotated else 180
 
 
+def bleed_sides(
+    plan: SheetPlan, index: int, filled: int, side: Side, duplex: Duplex
+) -> tuple[bool, bool, bool, bool]:
+    """Which sides (left, right, bottom, top) of slot `index` get bleed on a sheet whose first
+    `filled` slots hold cards: every side not shared with another card. Cards abut on a shared
+    cut line; next to the outside of the block or an empty slot, art runs on by the bleed so a
+    cut a little off the line leaves no white sliver."""
+    col, row = plan.cell(index, side, duplex)
+
+    def open_at(c: int, r: int) -> bool:
+        neighbour = plan.index_at(c, r, side, duplex)
+        return neighbour is None or neighbour >= filled
+
+    # Row 0 is the top row: the row below has the larger number.
+    below, above = open_at(col, row + 1), open_at(col, row - 1)
+    return open_at(col - 1, row), open_at(col + 1, row), below, above
+
+
 def _draw_face(
-    canvas: Canvas, face: Face, plan: SheetPlan, index: int, side: Side, duplex: Duplex
+    canvas: Canvas,
+    face: Face,
+    plan: SheetPlan,
+    index: int,
+    side: Side,
+    duplex: Duplex,
+    filled: int | None = None,
 ) -> None:
     face_w, face_h = (plan.card_h, plan.card_w) if plan.rotated else (plan.card_w, plan.card_h)
     if abs(face.width - face_w) > 0.01 or abs(face.height - face_h) > 0.01:
@@ -309,13 +345,15 @@ def _draw_face(
         )
     form = _form_for(canvas, face)
     x, y = plan.slot(index, side, duplex)
-    col, row = plan.cell(index, side, duplex)
     b = plan.bleed
-    # Bleed only where the slot faces the outside of the block, so no card covers a neighbour.
-    left = x - (b if col == 0 else 0)
-    right = x + plan.card_w + (b if col == plan.cols - 1 else 0)
-    bottom = y - (b if row == plan.rows - 1 else 0)
-    top = y + plan.card_h + (b if row == 0 else 0)
+    # Bleed only where no card is next to the slot, so no card covers a neighbour.
+    open_left, open_right, open_bottom, open_top = bleed_sides(
+        plan, index, plan.per_sheet if filled is None else filled, side, duplex
+    )
+    left = x - (b if open_left else 0)
+    right = x + plan.card_w + (b if open_right else 0)
+    bottom = y - (b if open_bottom else 0)
+    top = y + plan.card_h + (b if open_top else 0)
 
     canvas.saveState()
     clip = canvas.beginPath()
@@ -610,9 +648,10 @@ def impose(
         if side == "back" and back_offset != (0.0, 0.0):
             canvas.translate(*back_offset)
         first = sheet * plan.per_sheet
-        for index, pair in enumerate(pairs[first : first + plan.per_sheet]):
+        on_sheet_pairs = pairs[first : first + plan.per_sheet]
+        for index, pair in enumerate(on_sheet_pairs):
             face = pair[0] if side == "front" else pair[1]
-            _draw_face(canvas, face, plan, index, side, duplex)
+            _draw_face(canvas, face, plan, index, side, duplex, len(on_sheet_pairs))
         _draw_crop_marks(canvas, plan)
         _draw_notes(canvas, notes, label_font, sheet + 1, sheets, side)
         canvas.restoreState()
