@@ -141,19 +141,31 @@ class LayoutSet:
         return sorted(self.layouts)
 
 
-_builtin_cache: dict[str, tuple[dict[str, ys.Map], dict[str, Pos]]] = {}
+Layer = dict[str, ys.Map]  # the layouts one folder defines, by name
+_Key = tuple[str, int]  # a layout's name and the layer that defines it
+
+CYCLE_HINT = ("a layout can extend one of its own name only to build on the built-in or base "
+              "deck's layout; make one of these layouts stop extending the other")
 
 
 def load_layouts(deck_layout_dirs: tuple[Path, ...] = ()) -> LayoutSet:
-    """Built-in layouts plus those in the deck folders' `layouts/`; DeckError on problems."""
+    """Built-in layouts plus those in the deck folders' `layouts/`; DeckError on problems.
+
+    Folders are layers: the built-in one, then each deck's from the base deck to the most
+    specific. A layout overrides any of its name in a lower layer; `extends:` its own name builds
+    on that lower one, which is how a branded deck tweaks one element of a built-in layout.
+    """
     diags = Diagnostics()
-    raw: dict[str, ys.Map] = {}
+    layers: list[Layer] = []
     for folder in (data_dir("layouts"), *reversed(deck_layout_dirs)):
+        layer: Layer = {}
         for path in sorted(folder.glob("*.yaml")):
-            raw.update(_read_layout_file(path, diags))
+            layer.update(_read_layout_file(path, diags))
+        layers.append(layer)
+    resolver = _Resolver(layers, diags)
     layouts: dict[str, Layout] = {}
-    for name in raw:
-        layout = _resolve(name, raw, diags, stack=())
+    for name in resolver.names():
+        layout = resolver.resolve(name)
         if layout is not None:
             layouts[name] = layout
     if diags:
@@ -174,25 +186,74 @@ def _read_layout_file(path: Path, diags: Diagnostics) -> dict[str, ys.Map]:
     return out
 
 
-def _resolve(name: str, raw: dict[str, ys.Map], diags: Diagnostics,
-             stack: tuple[str, ...]) -> Layout | None:
-    node = raw[name]
-    elements: dict[str, Element] = {}
-    parent = ys.text(node.get("extends"), f"{name}.extends", diags)
-    if parent is not None:
-        where = node.get("extends").pos  # type: ignore[union-attr]
-        if parent in stack or parent == name:
-            diags.add(where, f"{name}.extends", "layouts extend each other in a cycle: "
-                      + " → ".join((*stack, name, parent)))
+class _Resolver:
+    """Resolves layouts across layers, each once; a cycle is reported once, where it closes."""
+
+    def __init__(self, layers: list[Layer], diags: Diagnostics) -> None:
+        self.layers = layers
+        self.diags = diags
+        self.done: dict[_Key, Layout | None] = {}
+
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(name for layer in self.layers for name in layer))
+
+    def top(self, name: str, below: int | None = None) -> int | None:
+        """The highest layer (under `below`, if given) that defines `name`."""
+        end = len(self.layers) if below is None else below
+        for i in range(end - 1, -1, -1):
+            if name in self.layers[i]:
+                return i
+        return None
+
+    def resolve(self, name: str) -> Layout | None:
+        layer = self.top(name)
+        return None if layer is None else self._resolve((name, layer), ())
+
+    def _resolve(self, key: _Key, stack: tuple[_Key, ...]) -> Layout | None:
+        if key in self.done:
+            return self.done[key]
+        name, layer = key
+        node = self.layers[layer][name]
+        elements: dict[str, Element] = {}
+        parent = ys.text(node.get("extends"), f"{name}.extends", self.diags)
+        failed = False
+        if parent is not None:
+            where = node.get("extends").pos  # type: ignore[union-attr]
+            # Extending its own name means the definition underneath this one.
+            base_layer = self.top(parent, below=layer) if parent == name else self.top(parent)
+            if base_layer is None:
+                if parent == name:
+                    self.diags.add(where, f"{name}.extends",
+                                   f"layout '{name}' extends itself, and there is no built-in "
+                                   f"or base-deck layout '{name}' underneath it to extend",
+                                   "extend another layout, or drop extends:")
+                else:
+                    self.diags.add(where, f"{name}.extends", f"no layout is called '{parent}'",
+                                   did_you_mean(parent, self.names()))
+                failed = True
+            elif (parent, base_layer) in (*stack, key):
+                names = [n for n, _ in (*stack, key)]
+                start = names.index(parent) if parent in names else 0
+                self.diags.add(where, f"{name}.extends", "layouts extend each other in a cycle: "
+                               + " → ".join((*names[start:], parent)), CYCLE_HINT)
+                failed = True
+            else:
+                base = self._resolve((parent, base_layer), (*stack, key))
+                if base is None:
+                    failed = True
+                else:
+                    elements = {el.name: el for el in base.elements}
+        if failed:
+            self.done[key] = None
             return None
-        if parent not in raw:
-            diags.add(where, f"{name}.extends", f"no layout is called '{parent}'",
-                      did_you_mean(parent, raw))
-            return None
-        base = _resolve(parent, raw, diags, (*stack, name))
-        if base is None:
-            return None
-        elements = {el.name: el for el in base.elements}
+        layout = _build(name, node, elements, self.diags)
+        self.done[key] = layout
+        return layout
+
+
+def _build(name: str, node: ys.Map, elements: dict[str, Element],
+           diags: Diagnostics) -> Layout:
+    """A layout from its YAML and the elements it inherits."""
     for i, item in enumerate(ys.sequence(node.get("remove"), f"{name}.remove", diags) or ()):
         gone = ys.text(item, f"{name}.remove[{i}]", diags)
         if gone is not None and elements.pop(gone, None) is None:
