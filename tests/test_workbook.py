@@ -350,7 +350,8 @@ def test_worksheets_use_the_decks_own_labels(reader: pypdf.PdfReader) -> None:
                   "Delight readers", "Run leaner"):
         assert label in grid
     recipe = sheet("Recipe builder")
-    for word in ("IF", "AND", "THEN", "VIA", "SO THAT", "MEASURE", "Audiences", "Triggers"):
+    for word in ("IF", "AND", "THEN", "VIA", "SO THAT", "MEASURE", "GUARDRAIL", "Audiences",
+                 "Triggers"):
         assert word in recipe
     assert "Consent and privacy" in sheet("Gap and risk register")
     for title in ("Landscape of connected experience", "Jobs-to-be-done pitch",

@@ -1820,26 +1820,35 @@ def _sheet_recipe_builder(c: Canvas, ctx: _Context, w: float, h: float) -> None:
 
 
 def _recipe_block(c: Canvas, ctx: _Context, w: float, h: float, top: float) -> None:
+    """One recipe: a row per ingredient, each with one card-id box and a line to write on."""
     _box(c, 0, top - h, w, h, ctx.pal.rule)
     _label(c, ctx, mm(4), top - mm(7), "Recipe", 10, color=ctx.pal.primary)
     _write_line(c, ctx, mm(22), top - mm(8), w * 0.45)
     _label(c, ctx, w * 0.56, top - mm(7), "Cook", 8, bold=False, color=ctx.pal.muted)
     _write_line(c, ctx, w * 0.56 + mm(9), top - mm(8), w * 0.44 - mm(13))
-    row_h = (h - mm(13)) / len(_RECIPE_ROWS)
-    for i, (word, role, generic) in enumerate(_RECIPE_ROWS):
+    measure = _category_with_role(ctx.deck, "measure")
+    rows = [(word, _category_with_role(ctx.deck, role), generic)
+            for word, role, generic in _RECIPE_ROWS]
+    # The measure that must not get worse while the first one improves.
+    rows.append(("GUARDRAIL", measure, "A measure that must not get worse"))
+    row_h = (h - mm(13)) / len(rows)
+    box_x, box_w = mm(62), mm(26)
+    for i, (word, cat, generic) in enumerate(rows):
         y = top - mm(12) - (i + 1) * row_h
-        cat = _category_with_role(ctx.deck, role)
         color = cat.color if cat else ctx.pal.primary
         c.setFillColor(_rl(color))
         c.rect(mm(4), y + mm(1.5), mm(1.6), row_h - mm(3), stroke=0, fill=1)
         _label(c, ctx, mm(8), y + row_h - mm(6), word, 11, color=color)
-        name = f"{cat.name} · {cat.question}" if cat else generic
+        if word == "GUARDRAIL":
+            name = f"{cat.name} · must not get worse" if cat else generic
+        else:
+            name = f"{cat.name} · {cat.question}" if cat else generic
         _label(c, ctx, mm(8), y + row_h - mm(10), name, 6.5, bold=False, color=ctx.pal.muted,
                width=mm(52))
-        used = _id_boxes(c, ctx, mm(62), y + row_h - mm(10.5), 2, w=mm(19))
-        _write_line(c, ctx, mm(62) + used + mm(5), y + row_h - mm(10.5),
-                    w - mm(62) - used - mm(9))
-        if i < len(_RECIPE_ROWS) - 1:
+        used = _id_boxes(c, ctx, box_x, y + row_h - mm(10.5), 1, w=box_w)
+        _write_line(c, ctx, box_x + used + mm(5), y + row_h - mm(10.5),
+                    w - box_x - used - mm(9))
+        if i < len(rows) - 1:
             _write_line(c, ctx, mm(4), y, w - mm(8))
 
 
@@ -2007,8 +2016,8 @@ _SHEETS: dict[str, _SheetKind] = {
         True, _sheet_risk_register),
     "recipe-builder": _SheetKind(
         "Recipe builder",
-        "Build a recipe from one card per row. Write the card ids in the boxes and the recipe "
-        "in your own words beside them.",
+        "Build a recipe from one card per row. Write the card id in the box and the recipe "
+        "in your own words beside it. Add a guardrail: a measure that must not get worse.",
         False, _sheet_recipe_builder),
     "jtbd-pitch": _SheetKind(
         "Jobs-to-be-done pitch",
