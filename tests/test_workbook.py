@@ -593,3 +593,11 @@ def test_no_glyph_is_missing(full_pdf: bytes, builtin_letter: bytes) -> None:
         for number, text in enumerate(page_texts(pypdf.PdfReader(io.BytesIO(pdf))), 1):
             assert "\x00" not in text and "\ufffd" not in text, f"page {number}: {text[:200]!r}"
 
+
+
+def test_sizing_ladder_shows_each_level_without_cutting_it(builtin_letter: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(builtin_letter))
+    ladder = squash(page_texts(reader)[bookmarked_pages(reader)["Sizing ladder"]])
+    assert "…" not in ladder
+    for card in load_deck(BUILTIN).cards_in("levels"):
+        assert card.body and squash(card.body).split(". ")[0] in ladder, card.id

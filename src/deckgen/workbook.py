@@ -1652,8 +1652,8 @@ def _sheet_sizing_ladder(c: Canvas, ctx: _Context, w: float, h: float) -> None:
         _label(c, ctx, x + mm(8), head_top - mm(6), name, 11, width=col_w - mm(10))
         if body:
             style = ParagraphStyle("lvl", parent=ctx.st.sheet_small, textColor=_rl(ctx.pal.text))
-            _block(c, ctx, _clip_words(_plain(body), 16), style, x + mm(3), head_top - mm(9),
-                   col_w - mm(6))
+            para = _fitted_para(ctx, _plain(body), style, col_w - mm(6), head_h - mm(10.5))
+            para.drawOn(c, x + mm(3), head_top - mm(9) - para.height)
         area_top = head_top - head_h - mm(2)
         _box(c, x, foot, col_w, area_top - foot, ctx.pal.rule, ctx.pal.faint)
         for row, label in enumerate(("Today", "Wanted")):
@@ -1662,9 +1662,34 @@ def _sheet_sizing_ladder(c: Canvas, ctx: _Context, w: float, h: float) -> None:
             _label(c, ctx, x + mm(9), y, label, 8, bold=False)
 
 
-def _clip_words(text: str, count: int) -> str:
-    words = text.split()
-    return text if len(words) <= count else " ".join(words[:count]) + "…"
+# A sentence ends at . ! or ? before a capital (so "e.g. this" stays whole) or at the end.
+_SENTENCE = re.compile(r".+?(?:[.!?](?=\s+[A-Z0-9“\"(])|$)", re.DOTALL)
+
+
+def _fitted_para(ctx: _Context, text: str, style: ParagraphStyle, width: float,
+                 height: float) -> Paragraph:
+    """The text in a box without cutting a phrase: whole, slightly smaller, or whole sentences.
+
+    Tries the full text, then a smaller size, then the leading sentences that fit; the first
+    sentence alone at the smallest size is the last resort.
+    """
+    sentences = _SENTENCE.findall(text.strip())
+    candidates = [" ".join(s.strip() for s in sentences[:n])
+                  for n in range(len(sentences), 0, -1)] or [text]
+    size = float(style.fontSize)
+    sizes = [size, size - 0.5, size - 1.0, size - 1.5]
+    # The whole text at every size first: a smaller size loses less than a dropped sentence.
+    tries = [(candidates[0], point) for point in sizes]
+    tries += [(candidate, point) for candidate in candidates[1:] for point in sizes[:2]]
+    tries.append((candidates[-1], sizes[-1]))
+    for candidate, point in tries:
+        sized = ParagraphStyle(f"{style.name}-{point}", parent=style, fontSize=point,
+                               leading=point * style.leading / style.fontSize)
+        para = _para(candidate, sized, ctx.fonts)
+        _, h = para.wrap(width, 10_000)
+        if h <= height:
+            break
+    return para
 
 
 def _sheet_four_arguments(c: Canvas, ctx: _Context, w: float, h: float) -> None:
