@@ -265,3 +265,29 @@ def test_footer_numbers_cards(make_deck: Callable[..., Path]) -> None:
     renderer = CardRenderer(deck)
     assert renderer.numbers["new-visitor"] == 1
     assert renderer.total == len(deck.cards)
+
+
+@pytest.mark.parametrize("size", ["poker", "bridge", "tarot", "a6", "mini"])
+def test_recipe_grid_and_flow_end_clear_of_the_footer_rule_at_each_size(
+        make_deck: Callable[..., Path], size: str) -> None:
+    cards = MINI_CARDS + """\
+  - id: grid-demo
+    category: triggers
+    layout: grid
+    title: Four arguments
+    body: Place each idea.
+    items: [Delight, Ease, Growth, Efficiency]
+"""
+    renderer = CardRenderer(load_deck(make_deck(cards={"10-cards.yaml": cards}, size=size)))
+    clearances = []
+    for card_id, element in (("welcome", "recipe"), ("grid-demo", "grid"),
+                             ("lapsed", "flow")):
+        card = renderer.deck.card_by_id(card_id)
+        assert card is not None
+        plan = renderer.front(card).plan()
+        clearances.append((plan.bottoms[element] - plan.tops["footer"]) / renderer.scale)
+    recipe, grid, flow = clearances
+    # Rows and grids keep a clear 3 mm (at poker scale) from the footer's rule, so the two
+    # never read as a double line; the flow's box ends 1.5 mm above it.
+    assert recipe >= mm(3) - 0.01 and grid >= mm(3) - 0.01
+    assert flow >= mm(1.5) - 0.01

@@ -22,7 +22,7 @@ WEIGHTS = ("regular", "bold", "black")
 ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "right", "after",
                 "gap", "font", "weight", "italic", "size", "min-size", "leading", "align",
                 "color", "fill", "max-lines", "uppercase", "label", "labels", "thickness",
-                "width", "spacing", "valign", "draw")
+                "width", "spacing", "valign", "draw", "above", "clearance")
 LAYOUT_KEYS = ("extends", "elements", "remove", "description")
 
 NOWHERE = Pos(Path("."))
@@ -62,6 +62,7 @@ class Layout:
     name: str
     elements: tuple[Element, ...]
     pos: Pos
+    removed: frozenset[str] = frozenset()  # elements it or a layout it extends removed
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def resolve_length(value: Length, total: float) -> float:
 
 
 def element_box(el: Element, width: float, height: float, safe: float,
-                top_override: float | None = None) -> Box:
+                top_override: float | None = None, bottom_override: float | None = None) -> Box:
     """The element's box on a card of `width` × `height` points.
 
     Text elements are clamped to the safe zone whatever the layout says, so a layout can never
@@ -106,6 +107,8 @@ def element_box(el: Element, width: float, height: float, safe: float,
     x1 = width - (default_inset if right is None else right)
     top = opt("top", height)
     bottom = opt("bottom", height)
+    if bottom_override is not None:
+        bottom = bottom_override if bottom is None else max(bottom, bottom_override)
     span = opt("height", height)
     y_top = height - (top if top is not None else (0.0 if art else safe))
     if top_override is not None:
@@ -215,6 +218,7 @@ class _Resolver:
         name, layer = key
         node = self.layers[layer][name]
         elements: dict[str, Element] = {}
+        removed: frozenset[str] = frozenset()
         parent = ys.text(node.get("extends"), f"{name}.extends", self.diags)
         failed = False
         if parent is not None:
@@ -243,19 +247,22 @@ class _Resolver:
                     failed = True
                 else:
                     elements = {el.name: el for el in base.elements}
+                    removed = base.removed
         if failed:
             self.done[key] = None
             return None
-        layout = _build(name, node, elements, self.diags)
+        layout = _build(name, node, elements, removed, self.diags)
         self.done[key] = layout
         return layout
 
 
-def _build(name: str, node: ys.Map, elements: dict[str, Element],
+def _build(name: str, node: ys.Map, elements: dict[str, Element], removed: frozenset[str],
            diags: Diagnostics) -> Layout:
-    """A layout from its YAML and the elements it inherits."""
+    """A layout from its YAML and the elements (and removals) it inherits."""
     for i, item in enumerate(ys.sequence(node.get("remove"), f"{name}.remove", diags) or ()):
         gone = ys.text(item, f"{name}.remove[{i}]", diags)
+        if gone is not None:
+            removed |= {gone}
         if gone is not None and elements.pop(gone, None) is None:
             diags.add(item.pos, f"{name}.remove", f"the layout has no element '{gone}'",
                       did_you_mean(gone, elements))
@@ -269,11 +276,15 @@ def _build(name: str, node: ys.Map, elements: dict[str, Element],
         if el is not None:
             elements[key.value] = el
     for el in elements.values():
-        after = el.options.get("after")
-        if isinstance(after, str) and after not in elements:
-            diags.add(el.pos, f"{name}.elements.{el.name}.after",
-                      f"the layout has no element '{after}'", did_you_mean(after, elements))
-    return Layout(name, _after_first(elements), node.pos)
+        for anchor in ("after", "above"):
+            other = el.options.get(anchor)
+            # Keeping above a removed element (say the footer) just falls back to the safe zone.
+            if anchor == "above" and other in removed:
+                continue
+            if isinstance(other, str) and other not in elements:
+                diags.add(el.pos, f"{name}.elements.{el.name}.{anchor}",
+                          f"the layout has no element '{other}'", did_you_mean(other, elements))
+    return Layout(name, _after_first(elements), node.pos, removed)
 
 
 def _after_first(elements: dict[str, Element]) -> tuple[Element, ...]:
@@ -329,7 +340,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 
 def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
     if key in ("top", "bottom", "height", "left", "right", "gap", "width", "thickness",
-               "spacing"):
+               "spacing", "clearance"):
         value = ys.text(node, where, diags)
         return None if value is None else _parse_box_length(value, node.pos, where, diags)
     if key in ("size", "min-size", "leading"):

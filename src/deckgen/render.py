@@ -59,6 +59,10 @@ class _Plan:
     ops: list[_Op]
     overflows: list[Overflow]
     sizes: list[Sizing] = dataclasses.field(default_factory=list)
+    # The highest y each element drew at, where that differs from the top of its box.
+    tops: dict[str, float] = dataclasses.field(default_factory=dict)
+    # The lowest y each element drew at (its top when it drew nothing).
+    bottoms: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -257,23 +261,41 @@ class CardRenderer:
     def plan(self, subject: _Subject, layout: Layout) -> _Plan:
         spec = self.deck.card
         plan = _Plan([], [])
-        bottoms: dict[str, float] = {}
-        for el in layout.elements:
-            if not el.flag("draw", True):
-                continue
-            after = el.get("after")
+        elements = {el.name: el for el in layout.elements if el.flag("draw", True)}
+        bottoms = plan.bottoms
+        ops_of: dict[str, list[_Op]] = {}
+
+        def place(el: Element, visiting: frozenset[str]) -> None:
+            if el.name in ops_of or el.name in visiting:
+                return
+            after, above = el.get("after"), el.get("above")
+            # What an element is placed after or kept above is planned first.
+            for other in (after, above):
+                if isinstance(other, str) and other in elements:
+                    place(elements[other], visiting | {el.name})
             top: float | None = None
             if isinstance(after, str) and after in bottoms:
                 gap = el.get("gap")
                 top = bottoms[after] - (gap[0] if isinstance(gap, tuple) else 0.0)
-            box = element_box(el, spec.width, spec.height, spec.safe, top)
-            drawer = _ELEMENTS[el.kind]
-            used = drawer(self, el, box, subject, plan)
+            bottom: float | None = None
+            if isinstance(above, str) and above in ops_of:
+                clearance = el.get("clearance")
+                bottom = plan.tops.get(above, bottoms[above]) + self.scale * (
+                    clearance[0] if isinstance(clearance, tuple) else mm(2))
+            box = element_box(el, spec.width, spec.height, spec.safe, top, bottom)
+            start = len(plan.ops)
+            used = _ELEMENTS[el.kind](self, el, box, subject, plan)
+            ops_of[el.name] = plan.ops[start:]
+            del plan.ops[start:]
             # An element that drew nothing passes its own top on, so `after` chains skip it.
             bottoms[el.name] = used if used is not None else (
                 bottoms.get(after, box.top) if isinstance(after, str) else box.top)
-            if used is None and isinstance(after, str) and after in bottoms:
-                bottoms[el.name] = bottoms[after]
+            plan.tops.setdefault(el.name, box.top)
+
+        for el in elements.values():
+            place(el, frozenset())
+        # Paint in layout order, whatever order planning needed.
+        plan.ops = [op for name in elements for op in ops_of.get(name, [])]
         return plan
 
     def style(self, el: Element, *, size: float | None = None,
@@ -577,6 +599,9 @@ def _overflow_field(groups: Sequence[tuple[str, _Group]]) -> str:
     return max(sizes, key=lambda name: sizes[name])
 
 
+FOOTER_RULE = 0.35  # points
+
+
 def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
     size = el.num("size", 5.6)
     color = r.color(el.str_opt("color", "muted"), s.category)
@@ -597,10 +622,11 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     baseline_top = box.y + size * 1.25
     accent = r.color("category", s.category)
     line_y = box.y + size * 1.9
+    plan.tops[el.name] = line_y + FOOTER_RULE / 2
 
     def paint(c: Canvas) -> None:
         r.paint(c, accent.mix(WHITE, 0.55), stroke=True)
-        c.setLineWidth(0.35)
+        c.setLineWidth(FOOTER_RULE)
         c.line(box.x, line_y, box.right, line_y)
         r.paint(c, color)
         if left.fits:
