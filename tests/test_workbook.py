@@ -601,3 +601,13 @@ def test_sizing_ladder_shows_each_level_without_cutting_it(builtin_letter: bytes
     assert "…" not in ladder
     for card in load_deck(BUILTIN).cards_in("levels"):
         assert card.body and squash(card.body).split(". ")[0] in ladder, card.id
+
+
+def test_catalogue_channels_keep_acronyms_and_whole_words() -> None:
+    catalogue = (CatalogueEntry("Text reminder", "Messaging", "function", "sms", "A nudge"),
+                 CatalogueEntry("Trial journey", "Messaging", "experience", "multi-channel"),
+                 CatalogueEntry("Team rollout", "Messaging", "portfolio", "organization"))
+    deck = replace(make_deck(None), catalogue=catalogue)
+    text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))))
+    assert "Text reminder Tiny step SMS A nudge" in text
+    assert "Multi-channel" in text and "Organization" in text

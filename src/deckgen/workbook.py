@@ -2231,12 +2231,25 @@ def _catalogue(ctx: _Context) -> Flowables:
         for entry in (e for e in entries if e.family == family):
             rows.append([ctx.p(entry.name, st.cell_bold),
                          ctx.p(level_names.get(entry.level, entry.level), st.cell),
-                         ctx.p(_sentence_case(entry.channel), st.cell),
+                         ctx.p(_channel_name(entry.channel), st.cell),
                          ctx.p(entry.note or "", st.cell)])
     w = ctx.width
     extra += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5)]
-    out.append(_table(rows, [w * 0.27, w * 0.13, w * 0.12, w * 0.48], ctx, extra))
+    # Channel wide enough for its longest single words ("Multi-channel", "Organization").
+    out.append(_table(rows, [w * 0.26, w * 0.14, w * 0.15, w * 0.45], ctx, extra))
     return out
+
+
+# Written in capitals wherever they appear in a channel name.
+_ACRONYMS = {"sms", "mms", "api", "ai", "crm", "cms", "faq", "tv", "qr", "ivr", "rss", "vr",
+             "ar", "atm", "pos", "ott", "url"}
+
+
+def _channel_name(channel: str) -> str:
+    """'sms' -> 'SMS', 'web and app' -> 'Web and app'; capitals as written are kept."""
+    words = [word.upper() if word.lower() in _ACRONYMS else word
+             for word in re.split(r"(\W+)", channel)]
+    return _sentence_case("".join(words)) if channel.islower() else "".join(words)
 
 
 def _glossary(ctx: _Context) -> Flowables:
