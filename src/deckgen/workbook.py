@@ -736,10 +736,10 @@ def _how_to_use(ctx: _Context) -> Flowables:
     if blanks:
         out += [
             _sub(ctx, "Blank cards"),
-            ctx.p("Each category has blank cards. Use them before the workshop to co-create "
-                  "the deck with the team: write cards, sort them into groups, then keep the "
-                  "ones that matter. In the room, a blank card turns a new idea into a card "
-                  "everyone can move around."),
+            ctx.p("Each category has blank cards. Use them to co-create the deck with the "
+                  "team, before or during the workshop: write cards, sort them into groups, "
+                  "then keep the ones that matter. In the room, a blank card turns a new idea "
+                  "into a card everyone can move around."),
             _thumb_grid(ctx, [(ctx.faces.blank(cat), f"blank:{cat.id}", cat.name, None)
                               for cat in blanks], mm(19)),
         ]
@@ -2018,6 +2018,7 @@ def _sheet_card_sort(c: Canvas, ctx: _Context, w: float, h: float) -> None:
             line_y -= mm(7)
 
 
+# Each note's first sentence completes "Use it to …" in the worksheet index.
 _SHEETS: dict[str, _SheetKind] = {
     "landscape": _SheetKind(
         "Landscape of connected experience",
@@ -2046,8 +2047,8 @@ _SHEETS: dict[str, _SheetKind] = {
         False, _sheet_recipe_builder),
     "jtbd-pitch": _SheetKind(
         "Jobs-to-be-done pitch",
-        "One sheet per pitch. Say the job in the customer's words, then how you would prove "
-        "it, pay for it and run it.",
+        "Pitch one recipe as a job the customer wants done. Say the job in the customer's "
+        "words, then how you would prove it, pay for it and run it. One sheet per pitch.",
         False, _sheet_jtbd_pitch),
     "effort-impact": _SheetKind(
         "Effort and impact",
@@ -2055,8 +2056,8 @@ _SHEETS: dict[str, _SheetKind] = {
         True, _sheet_effort_impact),
     "dot-vote": _SheetKind(
         "Dot-vote tally",
-        "List the candidates, then each person fills in their dots. Add the totals before "
-        "anyone argues.",
+        "Count the votes for each candidate. List the candidates, then each person fills in "
+        "their dots. Add the totals before anyone argues.",
         False, _sheet_dot_vote),
     "roadmap": _SheetKind(
         "Roadmap",
@@ -2065,13 +2066,12 @@ _SHEETS: dict[str, _SheetKind] = {
         True, _sheet_roadmap),
     "parking-lot": _SheetKind(
         "Parking lot",
-        "Good questions that would derail the session. Write them here, give each an owner, "
-        "and close the list before everyone leaves.",
+        "Park good questions that would derail the session. Write them here, give each an "
+        "owner, and close the list before everyone leaves.",
         False, _sheet_parking_lot),
     "card-sort": _SheetKind(
         "Co-create the cards",
-        "Before the workshop: write candidate cards under each category, then circle the "
-        "ones to keep.",
+        "Write candidate cards under each category, then circle the ones to keep.",
         False, _sheet_card_sort),
 }
 
