@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import BUILTIN, MINI_CARDS, STANDARD_14, font_names
+from conftest import BUILTIN, MINI_CARDS, MINI_DECK, STANDARD_14, font_names
 from deckgen.build import BuildOptions, build, load_checked
 from deckgen.cli import main
 from deckgen.load import load_deck
@@ -291,3 +291,20 @@ def test_recipe_grid_and_flow_end_clear_of_the_footer_rule_at_each_size(
     # never read as a double line; the flow's box ends 1.5 mm above it.
     assert recipe >= mm(3) - 0.01 and grid >= mm(3) - 0.01
     assert flow >= mm(1.5) - 0.01
+
+
+def test_a_character_the_heading_fonts_lack_is_a_diagnostic_for_the_title(
+        make_deck: Callable[..., Path]) -> None:
+    # Lato (the body font) has U+1D15; DejaVu Sans, here the heading font, does not.
+    deck_yaml = MINI_DECK.format(size="poker").replace(
+        "card:", "brand:\n  fonts: {heading: DejaVu Sans}\ncard:")
+    cards = MINI_CARDS.replace("title: Lapsed subscriber", "title: Lapsed ᴕ subscriber")
+    cards = cards.replace("body: Left last month.", "body: Left last ᴕ month.")
+    root = make_deck(deck_yaml=deck_yaml, cards={"10-cards.yaml": cards})
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1, result.output
+    lines = [ln for ln in result.output.splitlines() if "no font has" in ln]
+    # Only the title: the body is set in Lato, which has the character.
+    assert len(lines) == 1, lines
+    assert lines[0].endswith("10-cards.yaml:9:12: title: card 'lapsed': no font has the "
+                             "character 'ᴕ' (U+1D15)")

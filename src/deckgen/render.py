@@ -120,6 +120,7 @@ class CardRenderer:
         self.layouts = layouts if layouts is not None else load_layouts(deck.layout_dirs)
         self.cmyk = cmyk
         self.font_problems: list[tuple[str, str]] = []
+        self._glyphs_reported: set[tuple[Pos, str, str]] = set()
         self.heading = self._family("heading")
         self.body = self._family("body")
         self.numbers = {card.id: i + 1 for i, card in enumerate(deck.cards)}
@@ -175,6 +176,7 @@ class CardRenderer:
     def check(self) -> Diagnostics:
         """Problems only drawing can find: unknown layouts, missing glyphs, overflowing text."""
         diags = Diagnostics()
+        self._glyphs_reported.clear()
         deck_yaml = self.deck.root / "deck.yaml"
         for spec, message in self.font_problems:
             diags.add(Pos(deck_yaml), f"brand.fonts.{spec}", message)
@@ -182,22 +184,27 @@ class CardRenderer:
             if category.layout and category.layout not in self.layouts:
                 diags.add(category.pos, "layout", f"category '{category.id}': no layout is "
                           f"called '{category.layout}'", self._layout_hint(category.layout))
-            for name, value in (("name", category.name), ("question", category.question)):
-                self._check_glyphs(value, category.pos, f"categories.{category.id}.{name}",
-                                   f"category '{category.id}'", diags)
-        self._check_glyphs(self.deck.title, Pos(deck_yaml), "deck.title", "the deck", diags)
+            owner = f"category '{category.id}'"
+            # The band sets the name in bold capitals and the question in italics; backs set the
+            # name with their own element.
+            name_path = f"categories.{category.id}.name"
+            self._check_glyphs(category.name.upper(), category.pos, name_path, owner, diags,
+                               self.body, bold=True)
+            self._check_element_glyphs(self.layouts.get("back"), "category", category.name,
+                                       category.pos, name_path, owner, diags)
+            self._check_glyphs(category.question, category.pos,
+                               f"categories.{category.id}.question", owner, diags, self.body,
+                               italic=True)
+        mark = self.style(Element("mark", "text", {"font": "heading", "weight": "black"}))
+        for chain, bold in ((mark.chain, True), (self.body, False)):  # the backs, the footer
+            self._check_glyphs(self.deck.title, Pos(deck_yaml), "deck.title", "the deck", diags,
+                               chain, bold=bold)
         for card in self.deck.cards:
             if card.layout and card.layout not in self.layouts:
                 diags.add(card.where("layout"), "layout",
                           f"card '{card.id}': no layout is called '{card.layout}'",
                           self._layout_hint(card.layout))
-            for field in TEXT_FIELDS:
-                value = getattr(card, field)
-                values = value if isinstance(value, tuple) else (value,)
-                for item in values:
-                    if item:
-                        self._check_glyphs(item, card.where(field), field,
-                                           f"card '{card.id}'", diags)
+            self._check_card_glyphs(card, diags)
             for overflow in self.front(card).plan().overflows:
                 diags.add(card.where(overflow.field), overflow.field,
                           f"card '{card.id}', field '{overflow.field}': overflows by "
@@ -211,13 +218,64 @@ class CardRenderer:
         return did_you_mean(name, self.layouts.names()) or "layouts: " + ", ".join(
             self.layouts.names())
 
-    def _check_glyphs(self, value: str, pos: Pos, field: str, owner: str,
-                      diags: Diagnostics) -> None:
-        missing = self.body.uncovered(value) + self.body.uncovered(value, bold=True)
+    def _check_glyphs(self, value: str, pos: Pos, field: str, owner: str, diags: Diagnostics,
+                      chain: FontChain, *, bold: bool = False, italic: bool = False) -> None:
+        """Report characters of `value` that `chain` cannot draw in the style it is set in."""
+        missing: list[str] = []
+        for span in tx.parse_inline(value, bold=bold, italic=italic):
+            missing += chain.uncovered(span.text, span.bold, span.italic)
         for ch in dict.fromkeys(missing):
+            if (pos, field, ch) in self._glyphs_reported:
+                continue  # the same field set in another font that lacks it too
+            self._glyphs_reported.add((pos, field, ch))
             diags.add(pos, field, f"{owner}: no font has the character '{ch}' "
                       f"(U+{ord(ch):04X})",
                       "replace it, or name a font that has it in brand.fonts")
+
+    def _check_element_glyphs(self, layout: Layout, field: str, value: str, pos: Pos,
+                              path: str, owner: str, diags: Diagnostics) -> bool:
+        """Check `value` against every text element of `layout` that shows `field`."""
+        found = False
+        for el in layout.elements:
+            if el.kind == "text" and el.str_opt("field", "title") == field:
+                found = True
+                shown = value.upper() if el.flag("uppercase") else value
+                self._check_glyphs(shown, pos, path, owner, diags, self.style(el).chain,
+                                   bold=_bold(el), italic=el.flag("italic"))
+        return found
+
+    def _check_card_glyphs(self, card: Card, diags: Diagnostics) -> None:
+        """Each field of a card against the fonts of the elements that actually draw it."""
+        layout = self.front(card).layout
+        owner = f"card '{card.id}'"
+        checked: set[str] = set()
+        for field in TEXT_FIELDS:
+            value = getattr(card, field)
+            values = value if isinstance(value, tuple) else (value,)
+            for item in values:
+                if item and self._check_element_glyphs(layout, field, item, card.where(field),
+                                                       field, owner, diags):
+                    checked.add(field)
+        for el in layout.elements:
+            if el.kind == "flow":
+                chain = self.style(el).chain
+                fields = el.get("fields")
+                for field in fields if isinstance(fields, tuple) else ("body",):
+                    italic = el.flag("italic") if field == "body" else field == "prompts"
+                    for item in _values(card, field):
+                        self._check_glyphs(item, card.where(field), field, owner, diags, chain,
+                                           italic=italic)
+                    checked.add(field)
+            elif el.kind == "grid":
+                for item in card.items[:4]:
+                    self._check_glyphs(item, card.where("items"), "items", owner, diags,
+                                       self.style(el).chain, bold=True)
+                checked.add("items")
+        for field in TEXT_FIELDS:
+            if field not in checked:
+                # Not on the card's face, but other outputs may print it: check the body fonts.
+                for item in _values(card, field):
+                    self._check_glyphs(item, card.where(field), field, owner, diags, self.body)
 
     # -- planning -----------------------------------------------------------------------
 
@@ -318,6 +376,13 @@ class CardRenderer:
             lang=_hyphen_lang(self.deck.language),
             max_lines=_max_lines(el),
         )
+
+
+def _values(card: Card, field: str) -> tuple[str, ...]:
+    value = getattr(card, field, None)
+    if isinstance(value, tuple):
+        return tuple(v for v in value if v)
+    return (value,) if isinstance(value, str) and value else ()
 
 
 def _align(value: str) -> tx.Align:
