@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,6 +32,9 @@ from deckgen.render import CardRenderer
 # it is saved, and print-shop has two pages per printed card (see `make bench`). Without it,
 # `copies: 1000` on every card of a big deck asks for millions of pages.
 MAX_PRINTED_CARDS = 20_000
+
+# Notes about outputs left out; with no handler configured (the CLI), they go to stderr as is.
+log = logging.getLogger("deckgen")
 
 
 def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
@@ -68,9 +72,18 @@ def write_outputs(deck: Deck, renderer: CardRenderer, out_dir: Path, options: Bu
     """Render a checked deck into a stage, then publish; on any problem, change nothing."""
     _check_options(deck, options)
     wanted = [name for name in FILENAMES if name in options.outputs]
+    skipped = []
+    if "blank" in wanted and _blank_total(deck, options) == 0:
+        # A PDF without pages is no use to anyone: leave it out and say so.
+        wanted.remove("blank")
+        skipped.append(f"{FILENAMES['blank']} not written: no blank cards asked for"
+                       + (" (--blank 0)" if options.blank_count == 0 else
+                          " (every category has `blanks: 0`)"))
     try:
         with fixed_clock(), staging(out_dir) as stage:
             _write(deck, renderer, stage, wanted, options, progress)
+            for note in skipped:
+                log.warning("%s", note)
             return publish(stage, out_dir, [FILENAMES[name] for name in wanted])
     except OSError as error:
         # The deck's files were all read and checked before this point, so an OSError here
@@ -109,6 +122,10 @@ def _check_size(deck: Deck, diags: Diagnostics) -> None:
               "split the deck into several decks")
 
 
+def _blank_total(deck: Deck, options: BuildOptions) -> int:
+    return sum(count for _, count in blank_counts(deck, options))
+
+
 def _check_options(deck: Deck, options: BuildOptions) -> None:
     diags = Diagnostics()
     where = Pos(deck.root / "deck.yaml")
@@ -118,10 +135,15 @@ def _check_options(deck: Deck, options: BuildOptions) -> None:
                   did_you_mean(cat, [c.id for c in deck.categories])
                   or "categories: " + ", ".join(c.id for c in deck.categories))
     if not unknown and "blank" in options.outputs:
-        blanks = sum(count for _, count in blank_counts(deck, options))
+        blanks = _blank_total(deck, options)
         if blanks > MAX_PRINTED_CARDS:
             diags.add(where, "blanks", f"{blanks:,} blank cards asked for; the limit is "
                       f"{MAX_PRINTED_CARDS:,}", "ask for fewer with --blank N or --category ID")
+        if blanks == 0 and set(options.outputs) <= {"blank"}:
+            diags.add(where, "--blank" if options.blank_count == 0 else "blanks",
+                      "nothing to print: no blank cards asked for",
+                      "ask for some with --blank N or --category ID" if options.blank_count == 0
+                      else "give a category `blanks: N`, or use --blank N or --category ID")
     if diags:
         raise DeckError(diags)
 

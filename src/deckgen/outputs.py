@@ -112,23 +112,35 @@ def write_cards_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
                   progress, impose, plan_sheet)
 
 
+def sheet_capacity(deck: Deck, options: BuildOptions) -> int:
+    """How many of the deck's cards one print-and-play sheet holds, on the paper in use."""
+    from deckgen.impose import plan_sheet
+
+    spec = deck.card
+    return plan_sheet(options.paper or deck.paper, spec.width, spec.height, spec.bleed).per_sheet
+
+
 def blank_counts(deck: Deck, options: BuildOptions) -> list[tuple[Category, int]]:
-    """How many blank cards of each category: its `blanks`, or `--blank N` of chosen ones."""
+    """How many blank cards of each category.
+
+    `--blank N` gives N of each chosen category (every category without `--category`); without
+    it, `--category X` gives one full print-and-play sheet of X, and otherwise each category
+    gets its `blanks`.
+    """
     chosen: Sequence[Category] = [c for c in deck.categories
                                   if not options.blank_categories
                                   or c.id in options.blank_categories]
-    counts: list[tuple[Category, int]] = []
-    for category in chosen:
-        count = options.blank_count if options.blank_count is not None else category.blanks
-        if options.blank_categories and options.blank_count is None and count == 0:
-            count = 9
-        counts.append((category, count))
-    return counts
+    if options.blank_count is not None:
+        return [(category, options.blank_count) for category in chosen]
+    if options.blank_categories:
+        full_sheet = sheet_capacity(deck, options)
+        return [(category, full_sheet) for category in chosen]
+    return [(category, category.blanks) for category in chosen]
 
 
 def blank_faces(deck: Deck, renderer: CardRenderer,
                 options: BuildOptions) -> list[tuple[Face, Face]]:
-    """Blank cards: each category's `blanks`, or `--blank N` of each chosen category."""
+    """(front, back) of every blank card, in category order (see `blank_counts`)."""
     pairs: list[tuple[Face, Face]] = []
     for category, count in blank_counts(deck, options):
         pairs += [(renderer.blank(category), renderer.category_back(category))] * count
