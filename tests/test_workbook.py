@@ -611,3 +611,11 @@ def test_catalogue_channels_keep_acronyms_and_whole_words() -> None:
     text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))))
     assert "Text reminder Tiny step SMS A nudge" in text
     assert "Multi-channel" in text and "Organization" in text
+
+
+def test_get_ready_pulls_each_card_once(reader: pypdf.PdfReader) -> None:
+    texts = [squash(t) for t in page_texts(reader)]
+    opener = texts[bookmarked_pages(reader)["Plan your work"]]
+    assert "Pull every card of: Audiences (2)." in opener
+    # New visitor is an audience: pulled with its category, not listed again.
+    assert "Pull these cards too: Nurture." in opener

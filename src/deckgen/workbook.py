@@ -1190,26 +1190,32 @@ def _phase_opener(ctx: _Context, name: str, summary: str | None, number: int, to
 def _get_ready(ctx: _Context, acts: Sequence[Activity]) -> list[str]:
     """What to print and which cards to pull before the phase starts."""
     sheets = list(dict.fromkeys(_worksheet_title(ctx, a.worksheet) for a in acts if a.worksheet))
-    categories: list[str] = []
-    cards: list[str] = []
+    categories: dict[str, str] = {}
     for act in acts:
         for ref in act.categories:
             cat = _category(ctx.deck, ref.id)
             if cat is not None:
-                categories.append(f"{cat.name} ({len(ctx.deck.cards_in(cat.id))})")
-        for ref in act.cards:
-            card = ctx.deck.card_by_id(ref.id)
-            if card is not None:
-                cards.append(card.title)
+                categories[cat.id] = f"{cat.name} ({len(ctx.deck.cards_in(cat.id))})"
+    # A card whose whole category is pulled needs no line of its own.
+    cards = list(dict.fromkeys(
+        card.title for act in acts for ref in act.cards
+        if (card := ctx.deck.card_by_id(ref.id)) is not None and card.category not in categories))
     out = []
     if sheets:
         out.append("**Print** one per table, and one on A3 for the wall: "
-                   + ", ".join(sheets) + ".")
+                   + _listing(sheets, ", "))
     if categories:
-        out.append("**Pull** every card of: " + ", ".join(dict.fromkeys(categories)) + ".")
+        out.append("**Pull** every card of: " + _listing(list(categories.values()), ", "))
     if cards:
-        out.append("**Pull** these cards: " + ", ".join(dict.fromkeys(cards)) + ".")
+        # Titles may end in "?" or "…": a middle dot reads after them where a comma would not.
+        out.append("**Pull** these cards too: " + _listing(cards, "  ·  "))
     return out
+
+
+def _listing(items: Sequence[str], separator: str) -> str:
+    """Items joined, closed with a full stop unless the last already ends a sentence."""
+    text = separator.join(items)
+    return text if text.endswith((".", "?", "!", "…")) else text + "."
 
 
 def _start_spread(ctx: _Context) -> Flowables:
