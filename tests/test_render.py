@@ -233,21 +233,58 @@ def test_rebuilds_are_byte_identical(make_deck: Callable[..., Path], tmp_path: P
     assert digests[0] == digests[1]
 
 
+def _image_colour_spaces(reader: PdfReader) -> list[str]:
+    """The colour space of every image XObject, on pages and inside forms (soft masks too)."""
+    spaces: list[str] = []
+    seen: set[int] = set()
+    stack = [page["/Resources"] for page in reader.pages]
+    while stack:
+        resources = stack.pop().get_object()
+        for ref in (resources.get("/XObject") or {}).values():
+            if ref.idnum in seen:
+                continue
+            seen.add(ref.idnum)
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                spaces.append(str(obj.get("/ColorSpace")))
+                mask = obj.get("/SMask")
+                if mask is not None:
+                    spaces.append(str(mask.get_object().get("/ColorSpace")))
+            elif "/Resources" in obj:
+                stack.append(obj["/Resources"])
+    return spaces
+
+
 def test_cmyk_output_uses_only_cmyk_colours(make_deck: Callable[..., Path],
                                             tmp_path: Path) -> None:
-    root = make_deck()
-    build(root, tmp_path / "out", BuildOptions(outputs=("print-shop",), cmyk=True))
-    reader = PdfReader(tmp_path / "out" / "cards-print-shop.pdf")
-    streams = b""
-    for page in reader.pages:
-        streams += page.get_contents().get_data()  # type: ignore[union-attr]
-        for ref in (page["/Resources"].get("/XObject") or {}).values():
-            obj = ref.get_object()
-            if obj.get("/Subtype") == "/Form":
-                streams += obj.get_data()
-    tokens = streams.split()
-    assert b"k" in tokens or b"K" in tokens
-    assert b"rg" not in tokens and b"RG" not in tokens
+    from PIL import Image, ImageDraw
+
+    logo = Image.new("RGBA", (400, 200), (0, 0, 0, 0))  # a transparent logo, as brands send
+    ImageDraw.Draw(logo).ellipse((20, 20, 380, 180), fill=(11, 110, 79, 255))
+    png = tmp_path / "logo.png"
+    logo.save(png)
+    deck_yaml = MINI_DECK.format(size="poker").replace(
+        "card:", "brand:\n  logo: assets/logo.png\ncard:")
+    root = make_deck(deck_yaml=deck_yaml, files={"assets/logo.png": png.read_bytes()})
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(outputs=("print-shop", "cards", "blank"), cmyk=True))
+    for name in ("cards-print-shop.pdf", "cards.pdf", "blank-cards.pdf"):
+        reader = PdfReader(out / name)
+        streams = b""
+        for page in reader.pages:
+            streams += page.get_contents().get_data()  # type: ignore[union-attr]
+            for ref in (page["/Resources"].get("/XObject") or {}).values():
+                obj = ref.get_object()
+                if obj.get("/Subtype") == "/Form":
+                    streams += obj.get_data()
+        tokens = streams.split()
+        assert b"k" in tokens or b"K" in tokens, name
+        assert b"rg" not in tokens and b"RG" not in tokens, name
+        spaces = _image_colour_spaces(reader)
+        assert "/DeviceRGB" not in spaces, (name, spaces)
+        if name == "cards-print-shop.pdf":
+            # The logo is CMYK and keeps its transparency as a grey soft mask.
+            assert spaces == ["/DeviceCMYK", "/DeviceGray"], spaces
 
 
 def test_recipe_rows_show_the_referenced_titles(make_deck: Callable[..., Path],

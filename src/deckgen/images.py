@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageChops, ImageMath
+from reportlab.lib.utils import ImageReader
 
 PRINT_DPI = 300
 # Keep a little headroom so a logo placed slightly larger elsewhere (the workbook) stays crisp.
@@ -15,8 +17,9 @@ HEADROOM = 1.25
 
 @dataclass(frozen=True)
 class PreparedImage:
-    image: Image.Image
+    image: Image.Image  # RGB, RGBA, L or (for CMYK output) CMYK
     source_px: tuple[int, int]
+    alpha: Image.Image | None = None  # transparency of a CMYK image, kept as a soft mask
 
     def fit_size(self, box_w: float, box_h: float) -> tuple[float, float]:
         """The largest size, in points, with the image's aspect ratio inside the box."""
@@ -24,13 +27,33 @@ class PreparedImage:
         scale = min(box_w / w, box_h / h)
         return w * scale, h * scale
 
+    def reader(self) -> ImageReader:
+        """A ReportLab image; draw it with mask="auto" to keep its transparency."""
+        if self.alpha is not None:
+            return _MaskedReader(self.image, self.alpha)
+        return ImageReader(self.image)
 
-def prepared_image(path: Path, box_w: float, box_h: float) -> PreparedImage:
-    return _prepare(path, round(box_w, 1), round(box_h, 1), path.stat().st_mtime_ns)
+
+class _MaskedReader(ImageReader):  # type: ignore[misc]  # ReportLab is untyped
+    """A CMYK image with an alpha channel, which ReportLab only supports for RGBA and LA."""
+
+    def __init__(self, image: Image.Image, alpha: Image.Image) -> None:
+        super().__init__(image)
+        self._alpha = alpha
+
+    def getRGBData(self) -> Any:
+        data = super().getRGBData()
+        self._dataA = ImageReader(self._alpha)
+        return data
+
+
+def prepared_image(path: Path, box_w: float, box_h: float, *, cmyk: bool = False,
+                   ) -> PreparedImage:
+    return _prepare(path, round(box_w, 1), round(box_h, 1), path.stat().st_mtime_ns, cmyk)
 
 
 @lru_cache(maxsize=64)
-def _prepare(path: Path, box_w: float, box_h: float, _mtime: int) -> PreparedImage:
+def _prepare(path: Path, box_w: float, box_h: float, _mtime: int, cmyk: bool) -> PreparedImage:
     with Image.open(path) as src:
         src.load()
         image = src.convert("RGBA") if src.mode in ("P", "LA", "RGBA", "PA") else src.convert(
@@ -42,4 +65,26 @@ def _prepare(path: Path, box_w: float, box_h: float, _mtime: int) -> PreparedIma
               max(1, round(placed_in[1] * PRINT_DPI * HEADROOM)))
     if target[0] < image.size[0]:
         image = image.resize(target, Image.Resampling.LANCZOS)
-    return PreparedImage(image, source)
+    prepared = PreparedImage(image, source)
+    return _as_cmyk(prepared) if cmyk else prepared
+
+
+def _as_cmyk(prepared: PreparedImage) -> PreparedImage:
+    """The image in DeviceCMYK, converted as vector colours are (full black generation).
+
+    Transparency stays a soft mask, so a logo sits on whatever colour is behind it.
+    """
+    image = prepared.image
+    alpha = image.getchannel("A") if image.mode == "RGBA" else None
+    r, g, b = image.convert("RGB").split()
+    top = ImageChops.lighter(ImageChops.lighter(r, g), b)  # max(r, g, b) = 255 × (1 − K)
+    # C = (1 − R − K) / (1 − K) = (max − R) / max, and likewise M and Y.
+    channels = [ImageMath.lambda_eval(_ink, top=top, ch=ch) for ch in (r, g, b)]
+    k = ImageChops.invert(top)
+    converted = Image.merge("CMYK", (*channels, k))
+    return PreparedImage(converted, prepared.source_px, alpha)
+
+
+def _ink(e: dict[str, Any]) -> Any:
+    top = e["float"](e["top"])
+    return e["convert"]((top - e["ch"]) * 255 / e["max"](top, 1), "L")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.colors import Color as RLColor
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen import text as tx
@@ -876,8 +875,8 @@ def _icon(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 
 
 def _image(r: CardRenderer, path: Path, box: Box, plan: _Plan) -> float | None:
-    image = prepared_image(path, box.w, box.h)
-    reader = ImageReader(image.image)
+    image = prepared_image(path, box.w, box.h, cmyk=r.cmyk)
+    reader = image.reader()
     w, h = image.fit_size(box.w, box.h)
     x = box.x + (box.w - w) / 2
     y = box.top - h
