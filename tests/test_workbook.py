@@ -332,7 +332,19 @@ def test_card_reference_shows_every_card(reader: pypdf.PdfReader) -> None:
 
 def test_recipe_cards_spell_out_their_ingredients(reader: pypdf.PdfReader) -> None:
     text = squash(" ".join(page_texts(reader)))
-    assert "IF New visitor (new-visitor) AND First session (first-session) THEN" in text
+    # One labelled line per ingredient; ids that only repeat the title are left out.
+    assert ("IF New visitor AND First session THEN Recommendation shelf VIA Email "
+            "SO THAT Habit MEASURE Time to first value") in text
+
+
+def test_recipe_ingredients_show_ids_that_differ_from_their_titles() -> None:
+    happier = _card("satisfaction", "Happier reader", "outcomes", body="Reads more, likes it.")
+    cards = tuple(replace(card, recipe=tuple((role, ("satisfaction",) if role == "why" else ids)
+                                             for role, ids in card.recipe))
+                  for card in CARDS if card.id != "habit") + (happier,)
+    text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(
+        build(make_deck(load_workbook(), cards)))))))
+    assert "VIA Email SO THAT Happier reader (satisfaction) MEASURE Time to first value" in text
 
 
 def test_worksheets_use_the_decks_own_labels(reader: pypdf.PdfReader) -> None:

@@ -2147,7 +2147,8 @@ class _CardEntry(Flowable):  # type: ignore[misc]
         # The entry's width never changes, so its text is wrapped once, not once per table pass.
         if not self.height:
             text_w = self.width - self.thumb_w - mm(4)
-            text_h = sum(p.wrap(text_w, 1e6)[1] + p.getSpaceAfter() for p in self.paras)
+            text_h = sum(p.wrap(text_w, 1e6)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+                         for p in self.paras)
             self.height = max(self.face.height * self.scale, text_h)
         return self.width, self.height
 
@@ -2158,7 +2159,7 @@ class _CardEntry(Flowable):  # type: ignore[misc]
                    self.ctx.pal.rule)
         y = self.height
         for para in self.paras:
-            y -= para.height
+            y -= para.getSpaceBefore() + para.height
             para.drawOn(c, self.thumb_w + mm(4), y)
             y -= para.getSpaceAfter()
 
@@ -2189,26 +2190,43 @@ def _card_text(ctx: _Context, card: Card) -> list[Paragraph]:
         examples = "; ".join(_markup(example, fonts) for example in card.examples)
         out.append(Paragraph(f"{_markup('For example:', fonts, italic=True)} {examples}", small))
     if card.recipe:
-        out.append(Paragraph(_recipe_sentence(ctx.deck, card, fonts), small))
+        out += _recipe_lines(ctx, card, small)
     return out
 
 
-def _recipe_sentence(deck: Deck, card: Card, fonts: _Fonts) -> str:
-    """The recipe spelt out (as markup): IF audience AND trigger THEN content VIA channel ..."""
+def _recipe_lines(ctx: _Context, card: Card, style: ParagraphStyle) -> list[Paragraph]:
+    """The recipe as short labelled lines: IF audience / AND trigger / THEN content / ..."""
     ingredients = dict(card.recipe)
-    parts = []
+    label_w = mm(15)
+    out = []
     for word, role, _ in _RECIPE_ROWS:
         ids = ingredients.get(role, ())
         if not ids:
             continue
-        names = " or ".join(_markup(_card_name(deck, card_id), fonts) for card_id in ids)
-        parts.append(f"{_markup(word, fonts, bold=True)} {names}")
-    return " ".join(parts)
+        cat = _category_with_role(ctx.deck, role)
+        label = cat.color if cat and cat.color.contrast(WHITE) >= 3 else ctx.pal.text
+        line = ParagraphStyle(f"recipe-{role}", parent=style, leftIndent=label_w, bulletIndent=0,
+                              bulletFontName=ctx.fonts.bold, bulletFontSize=7,
+                              bulletColor=_rl(label),
+                              spaceBefore=3 if not out else 0, spaceAfter=1)
+        names = " or ".join(_card_name(ctx, card_id) for card_id in ids)
+        out.append(Paragraph(names, line, bulletText=word))
+    return out
 
 
-def _card_name(deck: Deck, card_id: str) -> str:
-    card = deck.card_by_id(card_id)
-    return f"{card.title} ({card_id})" if card else card_id
+def _card_name(ctx: _Context, card_id: str) -> str:
+    """A card's title as markup, with its id when the id is not simply the title spelt out."""
+    card = ctx.deck.card_by_id(card_id)
+    if card is None:
+        return escape(card_id)
+    name = _markup(card.title, ctx.fonts)
+    if _slug(_plain(card.title)) != card_id:
+        name += f'<font color="{ctx.pal.muted.hex}" size="7"> ({escape(card_id)})</font>'
+    return name
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 # Catalogue and glossary
