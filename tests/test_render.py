@@ -345,3 +345,36 @@ def test_a_character_the_heading_fonts_lack_is_a_diagnostic_for_the_title(
     assert len(lines) == 1, lines
     assert lines[0].endswith("10-cards.yaml:9:12: title: card 'lapsed': no font has the "
                              "character 'ᴕ' (U+1D15)")
+
+
+def _word_boxes(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """(text, bottom, top) of each line of text on a page, from pdfium's character boxes."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        textpage = doc[page].get_textpage()
+        lines: list[tuple[str, float, float]] = []
+        for i in range(textpage.count_chars()):
+            ch = textpage.get_text_range(i, 1)
+            if not ch.strip():
+                continue
+            _, bottom, _, top = textpage.get_charbox(i)
+            if lines and abs(lines[-1][1] - bottom) < 3:
+                text, b, t = lines[-1]
+                lines[-1] = (text + ch, min(b, bottom), max(t, top))
+            else:
+                lines.append((ch, bottom, top))
+        return lines
+    finally:
+        doc.close()
+
+
+def test_a_flow_label_sits_close_to_the_list_it_heads(make_deck: Callable[..., Path],
+                                                      tmp_path: Path) -> None:
+    root = make_deck()
+    build(root, tmp_path / "out", PRINT_SHOP)
+    lines = _word_boxes(tmp_path / "out" / "cards-print-shop.pdf", 0)  # new-visitor's front
+    index = next(i for i, (text, _, _) in enumerate(lines) if text == "ASK")
+    above, label, below = lines[index - 1], lines[index], lines[index + 1]
+    gap_above = above[1] - label[2]
+    gap_below = label[1] - below[2]
+    assert 0 < gap_below < 0.5 * gap_above, (gap_above, gap_below)

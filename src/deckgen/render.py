@@ -580,6 +580,7 @@ def _len(el: Element, key: str, total: float, default: float) -> float:
 class _Group:
     blocks: list[tx.Block]
     color: Color
+    label: bool = False  # a heading such as "ASK": it sits close to the group it heads
 
 
 def _flow_groups(r: CardRenderer, el: Element, s: _Subject) -> list[tuple[str, _Group]]:
@@ -608,7 +609,7 @@ def _flow_groups(r: CardRenderer, el: Element, s: _Subject) -> list[tuple[str, _
             label = str(label_map.get(field, field.title()))
             if label:
                 groups.append((field, _Group([tx.Block(tx.parse_inline(label.upper(), bold=True),
-                                                        size_scale=0.72)], accent)))
+                                                        size_scale=0.72)], accent, label=True)))
             entries = getattr(card, field)
             blocks = [tx.Block(tx.parse_inline(e, italic=field == "prompts"),
                                bullet="–" if len(entries) > 1 else None, space_before=0.2)
@@ -618,6 +619,12 @@ def _flow_groups(r: CardRenderer, el: Element, s: _Subject) -> list[tuple[str, _
 
 
 GROUP_GAP = 0.75  # space between body, items, prompts and examples, in font sizes
+LABEL_GAP = 0.1 * GROUP_GAP  # a label sits close to what it heads: its line spacing does most
+
+
+def _group_gap(groups: Sequence[tuple[str, _Group]], i: int) -> float:
+    """Space above group `i`, in font sizes."""
+    return LABEL_GAP if groups[i - 1][1].label else GROUP_GAP
 
 
 def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
@@ -627,7 +634,7 @@ def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     all_blocks: list[tx.Block] = []
     for i, (_, group) in enumerate(groups):
         for j, block in enumerate(group.blocks):
-            gap = GROUP_GAP if i and j == 0 else (block.space_before if j else 0.0)
+            gap = _group_gap(groups, i) if i and j == 0 else (block.space_before if j else 0.0)
             all_blocks.append(dataclasses.replace(block, space_before=gap))
     style = r.style(el)
     fit = tx.fit(all_blocks, style, box.w, box.h)
@@ -642,7 +649,7 @@ def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
                   for j, b in enumerate(group.blocks)]
         part = tx.fit(blocks, dataclasses.replace(fixed, max_lines=None), box.w, 10_000)
         if i:
-            offset += GROUP_GAP * fit.size
+            offset += _group_gap(groups, i) * fit.size
         pieces.append((part, group.color, offset))
         offset += part.height
 
