@@ -339,9 +339,10 @@ def test_recipe_cards_spell_out_their_ingredients(reader: pypdf.PdfReader) -> No
 
 def test_recipe_ingredients_show_ids_that_differ_from_their_titles() -> None:
     happier = _card("satisfaction", "Happier reader", "outcomes", body="Reads more, likes it.")
-    cards = tuple(replace(card, recipe=tuple((role, ("satisfaction",) if role == "why" else ids)
-                                             for role, ids in card.recipe))
-                  for card in CARDS if card.id != "habit") + (happier,)
+    kept = (replace(card, recipe=tuple((role, ("satisfaction",) if role == "why" else ids)
+                                       for role, ids in card.recipe))
+            for card in CARDS if card.id != "habit")
+    cards = (*kept, happier)
     text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(
         build(make_deck(load_workbook(), cards)))))))
     assert "VIA Email SO THAT Happier reader (satisfaction) MEASURE Time to first value" in text

@@ -2198,7 +2198,7 @@ def _recipe_lines(ctx: _Context, card: Card, style: ParagraphStyle) -> list[Para
     """The recipe as short labelled lines: IF audience / AND trigger / THEN content / ..."""
     ingredients = dict(card.recipe)
     label_w = mm(15)
-    out = []
+    out: list[Paragraph] = []
     for word, role, _ in _RECIPE_ROWS:
         ids = ingredients.get(role, ())
         if not ids:
