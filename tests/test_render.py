@@ -378,3 +378,17 @@ def test_a_flow_label_sits_close_to_the_list_it_heads(make_deck: Callable[..., P
     gap_above = above[1] - label[2]
     gap_below = label[1] - below[2]
     assert 0 < gap_below < 0.5 * gap_above, (gap_above, gap_below)
+
+
+def test_a_back_without_a_logo_centres_its_title_block(make_deck: Callable[..., Path],
+                                                       tmp_path: Path) -> None:
+    root = make_deck()
+    build(root, tmp_path / "out", PRINT_SHOP)
+    pdf = tmp_path / "out" / "cards-print-shop.pdf"
+    lines = _word_boxes(pdf, 1)  # new-visitor's back: deck title, then category name
+    top = max(t for _, _, t in lines)
+    bottom = min(b for _, b, _ in lines)
+    height = float(PdfReader(pdf).pages[1].mediabox.height)
+    # The rule under the title is not text, so the text block centres a little above middle.
+    assert abs((top + bottom) / 2 - height / 2) < mm(4), (top, bottom, height)
+    assert top < height * 0.7

@@ -351,9 +351,34 @@ class CardRenderer:
 
         for el in elements.values():
             place(el, frozenset())
+        self._close_up_without_logo(elements, ops_of, plan)
         # Paint in layout order, whatever order planning needed.
         plan.ops = [op for name in elements for op in ops_of.get(name, [])]
         return plan
+
+    def _close_up_without_logo(self, elements: dict[str, Element], ops_of: dict[str, list[_Op]],
+                               plan: _Plan) -> None:
+        """Centre the text under a logo element on the card when there is no logo to show.
+
+        A back keeps room at the top for a brand logo; without one, the deck title and category
+        below it would sit low under an empty top third.
+        """
+        logos = [el for el in elements.values() if el.kind == "logo" and not ops_of.get(el.name)]
+        if not logos:
+            return
+        logo_top = max(plan.tops.get(el.name, 0.0) for el in logos)
+        block = [el.name for el in elements.values()
+                 if el.kind in ("text", "mark") and ops_of.get(el.name)
+                 and plan.tops.get(el.name, 0.0) < logo_top]
+        if not block:
+            return
+        top = max(plan.tops[name] for name in block)
+        bottom = min(plan.bottoms[name] for name in block)
+        dy = self.deck.card.height / 2 - (top + bottom) / 2
+        for name in block:
+            ops_of[name] = [_shifted(op, dy) for op in ops_of[name]]
+            plan.tops[name] += dy
+            plan.bottoms[name] += dy
 
     def style(self, el: Element, *, size: float | None = None,
               min_size: float | None = None) -> tx.TextStyle:
@@ -375,6 +400,16 @@ class CardRenderer:
             lang=_hyphen_lang(self.deck.language),
             max_lines=_max_lines(el),
         )
+
+
+def _shifted(op: _Op, dy: float) -> _Op:
+    def paint(c: Canvas) -> None:
+        c.saveState()
+        c.translate(0, dy)
+        op.paint(c)
+        c.restoreState()
+
+    return _Op(paint)
 
 
 def _values(card: Card, field: str) -> tuple[str, ...]:
@@ -539,6 +574,7 @@ def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         plan.overflows.append(Overflow(field, fit.overflow_lines, fit.size))
     color = r.color(el.str_opt("color", "text"), s.category)
     x, top, width = box.x, box.top, box.w
+    plan.tops[el.name] = top
 
     def paint(c: Canvas) -> None:
         r.paint(c, color)
@@ -981,6 +1017,7 @@ def _mark(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     top = inner.top - (inner.h - fit.height) / 2
     rule_y = top - fit.height - mm(3)
     centre = spec.width / 2
+    plan.tops[el.name] = top
 
     def paint(c: Canvas) -> None:
         r.paint(c, color)
