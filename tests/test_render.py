@@ -392,3 +392,23 @@ def test_a_back_without_a_logo_centres_its_title_block(make_deck: Callable[..., 
     # The rule under the title is not text, so the text block centres a little above middle.
     assert abs((top + bottom) / 2 - height / 2) < mm(4), (top, bottom, height)
     assert top < height * 0.7
+
+
+def test_the_level_ladder_grows_with_the_type(make_deck: Callable[..., Path]) -> None:
+    cards = MINI_CARDS + """\
+  - id: levels-demo
+    category: triggers
+    layout: level
+    level: 3
+    title: Experience
+    body: A whole journey.
+"""
+    heights = {}
+    for size in ("poker", "tarot", "a6"):
+        renderer = CardRenderer(load_deck(make_deck(cards={"10-cards.yaml": cards}, size=size)))
+        card = renderer.deck.card_by_id("levels-demo")
+        assert card is not None
+        plan = renderer.front(card).plan()
+        heights[size] = (plan.tops["level"] - plan.bottoms["level"]) / renderer.scale
+    assert heights["tarot"] == pytest.approx(heights["poker"], rel=0.01)
+    assert heights["a6"] == pytest.approx(heights["poker"], rel=0.01)

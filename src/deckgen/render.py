@@ -752,9 +752,10 @@ def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     level = card.level
     accent = r.color(el.str_opt("color", "category"), s.category)
     tint = accent.mix(WHITE, 0.8)
-    bar_w = mm(3.2)
-    gap = mm(1.3)
-    max_h = box.h * 0.92
+    # The ladder is drawn at poker size in the layout; it grows with the type like the label.
+    bar_w = mm(3.2) * r.scale
+    gap = mm(1.3) * r.scale
+    max_h = box.h * 0.92 * r.scale
     label_style = r.style(Element("lvl", "text", {"size": 7, "weight": "bold"}))
     label = tx.fit([tx.Block(tx.parse_inline(f"Level {level} of 5", bold=True))], label_style,
                    box.w - 5 * (bar_w + gap), 30)
@@ -766,7 +767,8 @@ def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
             r.paint(c, accent if i < level else tint)
             c.rect(box.x + i * (bar_w + gap), base_y, bar_w, h, stroke=0, fill=1)
         r.paint(c, accent)
-        tx.draw(c, label, box.x + 5 * (bar_w + gap) + mm(1), base_y + label.height + mm(0.2),
+        tx.draw(c, label, box.x + 5 * (bar_w + gap) + mm(1) * r.scale,
+                base_y + label.height + mm(0.2) * r.scale,
                 box.w)
 
     plan.ops.append(_Op(paint))
