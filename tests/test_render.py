@@ -15,7 +15,7 @@ from conftest import BUILTIN, MINI_CARDS, MINI_DECK, STANDARD_14, font_names
 from deckgen.build import BuildOptions, build, load_checked
 from deckgen.cli import main
 from deckgen.load import load_deck
-from deckgen.render import CardRenderer
+from deckgen.render import MIN_READABLE, CardRenderer
 from deckgen.units import mm
 
 PRINT_SHOP = BuildOptions(outputs=("print-shop",))
@@ -412,3 +412,35 @@ def test_the_level_ladder_grows_with_the_type(make_deck: Callable[..., Path]) ->
         heights[size] = (plan.tops["level"] - plan.bottoms["level"]) / renderer.scale
     assert heights["tarot"] == pytest.approx(heights["poker"], rel=0.01)
     assert heights["a6"] == pytest.approx(heights["poker"], rel=0.01)
+
+
+def test_no_text_is_set_below_the_readable_minimum_on_mini_cards(
+        make_deck: Callable[..., Path], tmp_path: Path) -> None:
+    cards = MINI_CARDS.replace("What would **earn** a second visit?", "")
+    root = make_deck(cards={"10-cards.yaml": cards}, size="mini")
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(outputs=("print-shop", "blank")))
+    small = []
+    for name in ("cards-print-shop.pdf", "blank-cards.pdf"):
+        doc = pdfium.PdfDocument(str(out / name))
+        try:
+            for index in range(len(doc)):
+                textpage = doc[index].get_textpage()
+                for i in range(textpage.count_chars()):
+                    size = pdfium.raw.FPDFText_GetFontSize(textpage.raw, i)
+                    if textpage.get_text_range(i, 1).strip() and size < MIN_READABLE - 0.01:
+                        small.append((name, index, textpage.get_text_range(i, 1), size))
+        finally:
+            doc.close()
+    assert small == []
+
+
+def test_overflow_sizes_are_rounded_to_a_tenth_of_a_point(
+        make_deck: Callable[..., Path]) -> None:
+    long_body = " ".join(["Far too much text for one small card."] * 40)
+    cards = MINI_CARDS.replace("body: Left last month.", f"body: {long_body}")
+    root = make_deck(cards={"10-cards.yaml": cards}, size="bridge")
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    line = next(ln for ln in result.output.splitlines() if "overflows" in ln)
+    size = line.rsplit(" at ", 1)[1].removesuffix(" pt")
+    assert len(size.partition(".")[2]) <= 1, line

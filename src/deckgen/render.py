@@ -208,7 +208,7 @@ class CardRenderer:
                 diags.add(card.where(overflow.field), overflow.field,
                           f"card '{card.id}', field '{overflow.field}': overflows by "
                           f"{overflow.lines} line{'s' if overflow.lines != 1 else ''} at "
-                          f"{overflow.size:g} pt",
+                          f"{round(overflow.size, 1):g} pt",
                           "shorten the text, split it over two cards, or use a layout with "
                           "more room (e.g. layout: list)")
         return diags
@@ -387,7 +387,9 @@ class CardRenderer:
             primary = chain.primary
             chain = FontChain(dataclasses.replace(primary, regular=primary.black,
                                                   bold=primary.black), chain.fallbacks)
-        base = (size if size is not None else el.num("size", 9)) * self.scale
+        # Nothing is set below MIN_READABLE, however small the card: text that does not fit
+        # there overflows and is reported, rather than printed too small to read.
+        base = max((size if size is not None else el.num("size", 9)) * self.scale, MIN_READABLE)
         least = (min_size if min_size is not None else el.num("min-size", base)) * self.scale
         return tx.TextStyle(
             chain=chain,
@@ -619,7 +621,11 @@ class _Group:
     label: bool = False  # a heading such as "ASK": it sits close to the group it heads
 
 
-def _flow_groups(r: CardRenderer, el: Element, s: _Subject) -> list[tuple[str, _Group]]:
+LABEL_SCALE = 0.72  # flow labels ("ASK") relative to the flow's text
+
+
+def _flow_groups(r: CardRenderer, el: Element, s: _Subject,
+                 label_scale: float = LABEL_SCALE) -> list[tuple[str, _Group]]:
     card = s.card
     if card is None:
         return []
@@ -645,7 +651,8 @@ def _flow_groups(r: CardRenderer, el: Element, s: _Subject) -> list[tuple[str, _
             label = str(label_map.get(field, field.title()))
             if label:
                 groups.append((field, _Group([tx.Block(tx.parse_inline(label.upper(), bold=True),
-                                                        size_scale=0.72)], accent, label=True)))
+                                                        size_scale=label_scale)], accent,
+                                                label=True)))
             entries = getattr(card, field)
             blocks = [tx.Block(tx.parse_inline(e, italic=field == "prompts"),
                                bullet="–" if len(entries) > 1 else None, space_before=0.2)
@@ -664,7 +671,9 @@ def _group_gap(groups: Sequence[tuple[str, _Group]], i: int) -> float:
 
 
 def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
-    groups = _flow_groups(r, el, s)
+    style = r.style(el)
+    # Labels are smaller than the text, but never below the readable minimum.
+    groups = _flow_groups(r, el, s, max(LABEL_SCALE, MIN_READABLE / style.min_size))
     if not groups:
         return None
     all_blocks: list[tx.Block] = []
@@ -672,7 +681,6 @@ def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         for j, block in enumerate(group.blocks):
             gap = _group_gap(groups, i) if i and j == 0 else (block.space_before if j else 0.0)
             all_blocks.append(dataclasses.replace(block, space_before=gap))
-    style = r.style(el)
     fit = tx.fit(all_blocks, style, box.w, box.h)
     plan.sizes.append(Sizing(el.name, fit.size, style.size, style.min_size))
     if not fit.fits:
