@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -632,3 +633,21 @@ def test_get_ready_pulls_each_card_once(reader: pypdf.PdfReader) -> None:
     assert "Pull every card of: Audiences (2)." in opener
     # New visitor is an audience: pulled with its category, not listed again.
     assert "Pull these cards too: Nurture." in opener
+
+
+def test_each_activity_is_one_spread_on_letter(builtin_letter: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(builtin_letter))
+    outline = outline_in_order(reader)
+    workbook = load_deck(BUILTIN).workbook
+    assert workbook is not None
+    titles = [title for title, _ in outline]
+    for phase in workbook.phases:
+        acts = [a for a in workbook.activities if a.phase == phase.id]
+        start = titles.index(phase.name)
+        pages = []
+        for act in acts:  # the first entry after the phase: worksheets repeat some titles
+            start = titles.index(act.title, start)
+            pages.append(outline[start][1])
+        assert all(page % 2 == 0 for page in pages), (phase.name, pages)
+        # Two pages each: a spread that spilled would push the next one on by a notes page.
+        assert [b - a for a, b in itertools.pairwise(pages)] == [2] * (len(pages) - 1), pages

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     DocIf,
     Flowable,
     Frame,
+    KeepInFrame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -1231,32 +1232,51 @@ def _activity_spread(ctx: _Context, act: Activity, index: int, total: int,
                      phase: str | None) -> Flowables:
     st = ctx.st
     kicker = f"{phase}  ·  activity {index} of {total}" if phase else f"Activity {index}"
-    out = [
+    out: Flowables = [
         *_start_spread(ctx),
         ctx.p(kicker.upper(), st.kicker),
         _Heading(act.title, st.h1, ctx, level=1),
-        ctx.p(act.purpose, st.lead),
-        _facts(ctx, act),
     ]
+    first: Flowables = [ctx.p(act.purpose, st.lead), _facts(ctx, act)]
     if act.materials:
-        out.append(ctx.p("Materials", st.h3))
-        out += _bullets(ctx, act.materials)
-    out += [ctx.p("Steps", st.h3), _steps_table(ctx, act)]
+        first.append(ctx.p("Materials", st.h3))
+        first += _bullets(ctx, act.materials)
+    first += [ctx.p("Steps", st.h3), _steps_table(ctx, act)]
     # The second page of the spread: what to say, the cards, what comes out, what goes wrong.
-    out.append(PageBreak())
+    second: Flowables = []
     if act.say:
-        out += [ctx.p("What to say", st.h3), _quotes(ctx, act.say)]
+        second += [ctx.p("What to say", st.h3), _quotes(ctx, act.say)]
     rows = _activity_thumbs(ctx, act)
     if rows:
-        out.append(ctx.p("Cards used", st.h3))
-        out += [_thumb_grid(ctx, row, _THUMB_W) for row in rows]
+        second.append(ctx.p("Cards used", st.h3))
+        second += [_thumb_grid(ctx, row, _THUMB_W) for row in rows]
     if act.output:
-        out += [ctx.p("Expected output", st.h3), _boxed(ctx, act.output)]
+        second += [ctx.p("Expected output", st.h3), _boxed(ctx, act.output)]
     if act.pitfalls:
-        out.append(ctx.p("Pitfalls", st.h3))
-        out += _bullets(ctx, act.pitfalls, bullet="–")
+        second.append(ctx.p("Pitfalls", st.h3))
+        second += _bullets(ctx, act.pitfalls, bullet="–")
+    # Each page of the spread shrinks a little rather than spill a line onto a third page.
+    out += [_on_one_page(first), PageBreak()]
+    if second:
+        out.append(_on_one_page(second))
     out.append(_Lines(ctx, "Notes", least=mm(30)))
     return out
+
+
+class _OnePage(KeepInFrame):  # type: ignore[misc]
+    """Content shrunk to fit what is left of the page, leaving a hair of room below it.
+
+    Shrunk content fills its height to within rounding; the room lets a flowable that follows
+    and has nothing to draw (the notes lines on a full page) stay on this page.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = super().wrap(availWidth, availHeight - 3)
+        return width, height
+
+
+def _on_one_page(content: Flowables) -> KeepInFrame:
+    return _OnePage(0, 0, content, mode="shrink", hAlign="LEFT")
 
 
 def _facts(ctx: _Context, act: Activity) -> Table:
@@ -1304,11 +1324,13 @@ def _steps_table(ctx: _Context, act: Activity) -> Table:
     st = ctx.st
     number = ParagraphStyle("step-number", parent=st.cell_bold, fontSize=11, leading=13,
                             textColor=_rl(ctx.pal.primary))
+    # The steps are what the facilitator reads in the room: body size, not table size.
+    do = ParagraphStyle("step", parent=st.body, spaceAfter=0)
     rows: list[list[Any]] = []
     elapsed = 0
     for i, step in enumerate(act.steps, 1):
         span = f"{_clock(elapsed)[1:]}–{_clock(elapsed + step.minutes)[1:]}"
-        rows.append([Paragraph(str(i), number), ctx.p(step.do, st.cell),
+        rows.append([Paragraph(str(i), number), ctx.p(step.do, do),
                      ctx.p(f"**{step.minutes} min**\n{span}", st.cell)])
         elapsed += step.minutes
     numbered = ParagraphStyle("minutes", parent=st.cell, alignment=TA_RIGHT)
@@ -1381,18 +1403,20 @@ class _Lines(Flowable):  # type: ignore[misc]
         self.title = title
         self.pitch = pitch
         self.least = least
-        self.spaceBefore = mm(4) if title else 0
+        # Space above the title is drawn, not spaceBefore: on a full page the lines vanish
+        # rather than push an empty notes page after it.
+        self.gap = mm(4) if title else 0
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
-        self.height = ah - 2 if ah - 2 >= self.least else 0
+        self.height = ah - 2 if ah - 2 >= self.least + self.gap else 0
         return self.width, self.height
 
     def draw(self) -> None:
         if not self.height:
             return
         c = self.canv
-        top = self.height
+        top = self.height - self.gap
         if self.title:
             c.setFillColor(_rl(self.ctx.pal.text))
             _draw_text(c, 0, top - 10, self.title, self.ctx.fonts.heading, 10.5, self.ctx.fonts)
