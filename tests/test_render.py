@@ -444,3 +444,15 @@ def test_overflow_sizes_are_rounded_to_a_tenth_of_a_point(
     line = next(ln for ln in result.output.splitlines() if "overflows" in ln)
     size = line.rsplit(" at ", 1)[1].removesuffix(" pt")
     assert len(size.partition(".")[2]) <= 1, line
+
+
+def test_type_grows_with_the_cards_area_within_its_width_and_height() -> None:
+    from deckgen.render import type_scale
+    from deckgen.units import CARD_SIZES_MM
+
+    scales = {name: type_scale(mm(w), mm(h)) for name, (w, h) in CARD_SIZES_MM.items()}
+    assert scales["poker"] == pytest.approx(1.0)
+    assert scales["tarot"] == pytest.approx((70 / 63.5 * 120 / 88.9) ** 0.5, rel=1e-3)  # 1.22
+    assert scales["a6"] == pytest.approx(1.45)
+    assert scales["mini"] == pytest.approx(0.72)
+    assert scales["square"] == pytest.approx(70 / 88.9, rel=1e-3)  # held to the height

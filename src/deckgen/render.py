@@ -25,6 +25,19 @@ MIN_READABLE = 5.0  # points; nothing on a card is set smaller
 TEXT_FIELDS = ("title", "subtitle", "body", "items", "prompts", "examples")
 
 
+def type_scale(width: float, height: float) -> float:
+    """How much larger than on a poker card type is set on a card of `width` × `height`.
+
+    Type follows the card's area (the geometric mean of the width and height ratios), so a tall
+    tarot card fills its height instead of leaving the bottom half empty. It never grows more
+    than 12% beyond the width ratio (too few words to a line) nor beyond the height ratio (a
+    square card has less room for text than a poker one), and stays within 0.72 (mini) and
+    1.45 (a6).
+    """
+    w, h = width / POKER[0], height / POKER[1]
+    return max(0.72, min(1.45, (w * h) ** 0.5, w * 1.12, h))
+
+
 @dataclass(frozen=True)
 class Overflow:
     field: str
@@ -128,8 +141,7 @@ class CardRenderer:
         self.muted = self.text_color.mix(WHITE, 0.42)
         self._faces: dict[tuple[str, str], CardFace] = {}
         spec = deck.card
-        # Type sizes in layouts are for poker cards; other sizes scale them, within reason.
-        self.scale = max(0.72, min(1.45, spec.width / POKER[0], spec.height / POKER[1]))
+        self.scale = type_scale(spec.width, spec.height)
 
     # -- public API -------------------------------------------------------------------------
 
