@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ def type_scale(width: float, height: float) -> float:
     1.45 (a6).
     """
     w, h = width / POKER[0], height / POKER[1]
-    return max(0.72, min(1.45, (w * h) ** 0.5, w * 1.12, h))
+    return max(0.72, min(1.45, math.sqrt(w * h), w * 1.12, h))
 
 
 @dataclass(frozen=True)
