@@ -651,3 +651,12 @@ def test_each_activity_is_one_spread_on_letter(builtin_letter: bytes) -> None:
         assert all(page % 2 == 0 for page in pages), (phase.name, pages)
         # Two pages each: a spread that spilled would push the next one on by a notes page.
         assert [b - a for a, b in itertools.pairwise(pages)] == [2] * (len(pages) - 1), pages
+
+
+def test_cover_names_the_deck_once_when_the_brand_is_the_deck() -> None:
+    deck = make_deck(load_workbook())
+    unbranded = replace(deck, brand=replace(deck.brand, name=deck.title))
+    cover = pypdf.PdfReader(io.BytesIO(build(unbranded))).pages[0].extract_text()
+    assert cover.count("Test Deck") == 1
+    branded = pypdf.PdfReader(io.BytesIO(build(deck))).pages[0].extract_text()
+    assert branded.count("Pagewise") == 2  # at the top and at the foot

@@ -608,10 +608,13 @@ def _draw_cover(c: Canvas, ctx: _Context) -> None:
     c.rect(0, band_bottom, w, h - band_bottom, stroke=0, fill=1)
     x, width = mm(22), w - mm(44)
     brand_y = h - mm(30)
+    # The brand's name only where it adds something: it defaults to the deck's title.
+    brand = deck.brand.name if _plain(deck.brand.name).strip().lower() != _plain(
+        deck.title).strip().lower() else ""
     if deck.brand.logo is None or _draw_logo(c, deck.brand.logo, x, brand_y - mm(4),
                                              *_LOGO_BOX) is None:
         c.setFillColor(_rl(pal.on_primary))
-        _draw_text(c, x, brand_y, deck.brand.name, fonts.bold, 13, fonts)
+        _draw_text(c, x, brand_y, brand, fonts.bold, 13, fonts)
     on = _rl(pal.on_primary)
     title = ParagraphStyle("cover-title", fontName=fonts.black, fontSize=38, leading=42,
                            textColor=on)
@@ -636,13 +639,17 @@ def _draw_cover(c: Canvas, ctx: _Context) -> None:
         details.insert(0, f"Edition {deck.edition}")
     _draw_text(c, x, mm(30), "  ·  ".join(details), fonts.regular, 10, fonts)
     c.setFillColor(_rl(pal.primary))
-    _draw_text(c, x, mm(22), deck.brand.name, fonts.bold, 10, fonts)
+    _draw_text(c, x, mm(22), brand, fonts.bold, 10, fonts)
     c.restoreState()
 
 
 def _draw_card_fan(c: Canvas, ctx: _Context, cx: float, cy: float) -> None:
-    """A hand of real cards, one per category, straddling the edge of the cover band."""
-    cards = [cards[0] for cat in ctx.deck.categories if (cards := ctx.deck.cards_in(cat.id))]
+    """A hand of real cards, one per category, straddling the edge of the cover band.
+
+    The cards overlap, so each category shows its shortest title: it stays readable.
+    """
+    cards = [min(cards, key=lambda card: len(_plain(card.title)))
+             for cat in ctx.deck.categories if (cards := ctx.deck.cards_in(cat.id))]
     cards = cards[:5]
     n = len(cards)
     for i, card in enumerate(cards):
