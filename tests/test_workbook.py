@@ -448,7 +448,9 @@ def test_a_deck_without_workbook_yaml_still_gets_a_workbook() -> None:
     pdf = pypdf.PdfReader(io.BytesIO(build(make_deck(None))))
     titles = outline_titles(pdf)
     for section in ("Cover", "How to use the deck", "Worksheets", "Co-create the cards",
-                    "Recipe builder", "Sizing ladder", "Four arguments", "Card reference"):
+                    "Recipe builder", "Sizing ladder", "Four arguments", "Gap and risk register",
+                    "Landscape of connected experience", "Jobs-to-be-done pitch", "Roadmap",
+                    "Card reference"):
         assert section in titles, section
     for absent in ("Agenda", "Glossary", "Planning checklist"):
         assert absent not in titles
@@ -465,6 +467,8 @@ def test_a_generic_deck_gets_generic_sheets() -> None:
     titles = outline_titles(pdf)
     assert "Co-create the cards" in titles and "Dot-vote tally" in titles
     assert "Recipe builder" not in titles and "Four arguments" not in titles
+    assert "Gap and risk register" not in titles
+    assert "Landscape of connected experience" not in titles
     assert "Interaction catalogue" not in titles
 
 

@@ -726,7 +726,7 @@ def _contents(ctx: _Context) -> Flowables:
 
 def _default_intro(ctx: _Context) -> str:
     return (f"This workbook goes with the {ctx.deck.title}. It shows how the cards work, gives "
-            "a printable worksheet for each exercise and lists every card with its text.")
+            "printable worksheets for working with them and lists every card with its text.")
 
 
 # How to use the deck
@@ -1463,13 +1463,18 @@ def _worksheet_specs(ctx: _Context) -> tuple[WorksheetSpec, ...]:
 def _default_sheet_kinds(deck: Deck) -> list[str]:
     """Sheets that make sense for this deck: the deck-specific ones only when it has the cards."""
     kinds = ["card-sort"]
+    if deck.catalogue or any(card.family for card in deck.cards):
+        kinds.append("landscape")  # the deck has interactions to spark it
     if _levels(deck, generic=False):
         kinds.append("sizing-ladder")
     if _grid_card(deck) is not None:
         kinds.append("four-arguments")
+    if _risk_titles(deck):
+        kinds.append("risk-register")
     if any(cat.role for cat in deck.categories):
         kinds.append("recipe-builder")
-    kinds += ["effort-impact", "dot-vote", "parking-lot"]
+    # These need no particular cards.
+    kinds += ["jtbd-pitch", "effort-impact", "dot-vote", "roadmap", "parking-lot"]
     return [k for k in WORKSHEET_KINDS if k in kinds]
 
 
