@@ -572,6 +572,10 @@ def _bullets(ctx: _Context, items: Iterable[str], style: ParagraphStyle | None =
     return [Paragraph(_markup(item, ctx.fonts), st, bulletText=bullet) for item in items]
 
 
+# A long table's last rows stay together, so its last page never holds just a row or two.
+_NO_ORPHAN_END = ("NOSPLIT", (0, -4), (-1, -1))
+
+
 def _table(rows: list[list[Any]], widths: Sequence[float], ctx: _Context,
            extra: Sequence[tuple[Any, ...]] = (), header: bool = True) -> Table:
     """A booklet table: light rules between rows, a muted header, no vertical lines."""
@@ -1099,20 +1103,18 @@ def _agendas(ctx: _Context) -> Flowables:
     out = _section(ctx, "Agenda", intro=(
         "Pick the length that fits the team. The one-day version keeps the first two phases "
         "and leaves pitching to a follow-up; the longer versions give each phase room."))
-    # One day per page, so the facilitator can print just today's page.
-    for i, agenda in enumerate(ctx.wb.agendas):
-        if i:
-            out.append(PageBreak())
-        out.append(_sub(ctx, agenda.title))
+    # A day's table is never split, so today's plan is on one page; short days share a page.
+    for agenda in ctx.wb.agendas:
+        head: Flowables = [_sub(ctx, agenda.title)]
         if agenda.summary:
-            out.append(ctx.p(agenda.summary))
-        for j, day in enumerate(agenda.days):
-            if j:
-                out.append(PageBreak())
+            head.append(ctx.p(agenda.summary))
+        for day in agenda.days:
             label = f"{day.title}  ·  {_clock(day.start)}–{_clock(day.end)}"
             if len(agenda.days) > 1:
                 label = f"{agenda.title}  ·  {label}"
-            out += [ctx.p(label, ctx.st.h3), _agenda_table(ctx, day.slots, day.start)]
+            out.append(KeepTogether([*head, ctx.p(label, ctx.st.h3),
+                                     _agenda_table(ctx, day.slots, day.start)]))
+            head = []
     return out
 
 
@@ -2286,15 +2288,18 @@ def _catalogue(ctx: _Context) -> Flowables:
             families.append(entry.family)
     for family in families:
         rows.append([ctx.p(f"**{_family_name(family)}**", st.cell_bold), "", "", ""])
-        extra += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
-                  ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), _rl(ctx.pal.tint))]
+        head = len(rows) - 1
+        extra += [("SPAN", (0, head), (-1, head)),
+                  ("BACKGROUND", (0, head), (-1, head), _rl(ctx.pal.tint)),
+                  ("NOSPLIT", (0, head), (-1, head + 1))]  # never a family name alone
         for entry in (e for e in entries if e.family == family):
             rows.append([ctx.p(entry.name, st.cell_bold),
                          ctx.p(level_names.get(entry.level, entry.level), st.cell),
                          ctx.p(_channel_name(entry.channel), st.cell),
                          ctx.p(entry.note or "", st.cell)])
     w = ctx.width
-    extra += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5)]
+    extra += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+              _NO_ORPHAN_END]
     # Channel wide enough for its longest single words ("Multi-channel", "Organization").
     out.append(_table(rows, [w * 0.26, w * 0.14, w * 0.15, w * 0.45], ctx, extra))
     return out
@@ -2319,6 +2324,7 @@ def _glossary(ctx: _Context) -> Flowables:
     out = _section(ctx, "Glossary")
     rows: list[list[Any]] = [[ctx.p(f"**{e.term}**", ctx.st.cell), ctx.p(e.definition, ctx.st.cell)]
                              for e in sorted(entries, key=lambda e: e.term.lower())]
-    out.append(_table(rows, [ctx.width * 0.26, ctx.width * 0.74], ctx, header=False))
+    out.append(_table(rows, [ctx.width * 0.26, ctx.width * 0.74], ctx, [_NO_ORPHAN_END],
+                      header=False))
     return out
 
