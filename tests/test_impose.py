@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import pypdf
 import pypdfium2 as pdfium
@@ -486,6 +488,44 @@ def test_identical_backs_are_one_form_xobject() -> None:
     for i in range(9):
         x, y = plan.slot(i, "back", "long")
         assert image.getpixel((round((x + 10) * 2), image.height - round((y + 20) * 2))) < 200
+
+
+class MadeOnDemand(Sequence[tuple[Face, Face]]):
+    """Faces made when the imposer asks for them, as the deck's writer does; counts them."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.made = 0
+        self.alive: list[weakref.ref[Card]] = []
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        pairs = cards(self.n)[index]
+        self.made += len(pairs)
+        self.alive += [weakref.ref(cast(Card, face)) for pair in pairs for face in pair]
+        return pairs
+
+
+@pytest.mark.parametrize("duplex", ["long", "short", "none"])
+def test_faces_are_asked_for_a_sheet_at_a_time_and_let_go(duplex: Duplex) -> None:
+    # A 10,000-card deck's faces need not all be in memory: the imposer holds one sheet's.
+    plan = plan_sheet("a4", *POKER, BLEED)
+    pairs = MadeOnDemand(40)  # four full sheets and a partial one
+    most_alive = 0
+
+    def on_sheet(done: int, total: int) -> None:
+        nonlocal most_alive
+        gc.collect()
+        most_alive = max(most_alive, sum(ref() is not None for ref in pairs.alive))
+
+    build(pairs, plan, duplex=duplex, on_sheet=on_sheet)
+    # Once per sheet when its back follows its front, once per page when backs come last.
+    assert pairs.made == (40 if duplex != "none" else 80)
+    assert most_alive <= 2 * plan.per_sheet
 
 
 def test_fonts_are_embedded_truetype_and_output_is_reproducible() -> None:

@@ -642,16 +642,22 @@ def impose(
     sheets = sheet_count(len(pairs), plan)
     notes = _plan_notes(plan, title, sheets, label_font)
     pages = page_order(sheets, duplex)
+    # `pairs` may make its faces as they are asked for (a big deck's faces need not all be in
+    # memory at once): ask once per sheet, for both its pages when they follow each other, and
+    # hold no more than one sheet's faces.
+    held_sheet, held = -1, pairs[0:0]
     for done, (sheet, side) in enumerate(pages, start=1):
         canvas.setPageSize((plan.paper_w, plan.paper_h))
         canvas.saveState()
         if side == "back" and back_offset != (0.0, 0.0):
             canvas.translate(*back_offset)
-        first = sheet * plan.per_sheet
-        on_sheet_pairs = pairs[first : first + plan.per_sheet]
-        for index, pair in enumerate(on_sheet_pairs):
+        if held_sheet != sheet:
+            first = sheet * plan.per_sheet
+            held = pairs[0:0]  # let the previous sheet's faces go before making the next
+            held_sheet, held = sheet, pairs[first : first + plan.per_sheet]
+        for index, pair in enumerate(held):
             face = pair[0] if side == "front" else pair[1]
-            _draw_face(canvas, face, plan, index, side, duplex, len(on_sheet_pairs))
+            _draw_face(canvas, face, plan, index, side, duplex, len(held))
         _draw_crop_marks(canvas, plan)
         _draw_notes(canvas, notes, label_font, sheet + 1, sheets, side)
         canvas.restoreState()

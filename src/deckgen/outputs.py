@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, overload
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -102,12 +102,38 @@ def _draw_face(canvas: Canvas, face: Face, x: float, y: float) -> None:
     canvas.restoreState()
 
 
+class CardFaces(Sequence[tuple[Face, Face]]):
+    """(front, back) of every printed card, made only when asked for: the imposer takes one
+    sheet at a time, so a big deck's faces (and their laid-out text) need not all be alive at
+    once."""
+
+    def __init__(self, renderer: CardRenderer, cards: Sequence[Card]) -> None:
+        self.renderer = renderer
+        self.cards = cards
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    def _pair(self, card: Card) -> tuple[Face, Face]:
+        return self.renderer.front(card), self.renderer.back(card)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Face, Face]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Face, Face]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[Face, Face] | list[tuple[Face, Face]]:
+        if isinstance(index, slice):
+            return [self._pair(card) for card in self.cards[index]]
+        return self._pair(self.cards[index])
+
+
 def write_cards_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
                        options: BuildOptions, progress: Progress | None = None) -> None:
     from deckgen.impose import impose, plan_sheet
 
-    cards = expanded_cards(deck)
-    pairs = [(renderer.front(c), renderer.back(c)) for c in cards]
+    pairs = CardFaces(renderer, expanded_cards(deck))
     _write_sheets(deck, renderer, out, options, pairs, "cards", "print-and-play cards",
                   progress, impose, plan_sheet)
 
