@@ -193,3 +193,23 @@ def test_deck_without_blanks_builds_without_blank_cards(make_deck: Callable[...,
     assert result.exit_code == 0, result.output + result.stderr
     assert not (tmp_path / "out" / "blank-cards.pdf").exists()
     assert (tmp_path / "out" / "cards.pdf").exists()
+
+
+def test_categories_that_do_not_say_share_one_full_sheet(make_deck: Callable[..., Path],
+                                                          tmp_path: Path) -> None:
+    from conftest import MINI_DECK
+
+    text = "\n".join(line for line in MINI_DECK.format(size="poker").splitlines()
+                     if "blanks:" not in line)
+    folder = make_deck(deck_yaml=text)
+    build_blank(folder, tmp_path / "out")
+    small = load_deck(folder)
+    plan = plan_for(small)
+    pdf = pdfium.PdfDocument(str(tmp_path / "out" / "blank-cards.pdf"))
+    try:
+        pages = len(pdf)
+        counts = Counter(fronts(small, pdf, plan))
+    finally:
+        pdf.close()
+    assert pages == 2  # one sheet: fronts and backs
+    assert counts == {"audiences": 3, "triggers": 3, "recipes": 3}

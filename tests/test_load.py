@@ -151,7 +151,7 @@ def test_seed_deck_fields(tmp_path: Path) -> None:
     assert (audiences.name, audiences.role, audiences.question, audiences.blanks) == (
         "Audiences", "who", "Who is it for?", 2)
     assert deck.category("recipes").role is None
-    assert deck.category("triggers").blanks == 2  # the default
+    assert deck.category("triggers").blanks is None  # not given: it shares a sheet
     visitor = deck.card_by_id("new-visitor")
     assert visitor is not None
     assert visitor.body == "Arrives with no history."

@@ -186,9 +186,10 @@ def _cannot_write(error: OutputError) -> NoReturn:
               help="Shift back pages by X,Y mm to correct a printer (see `deckgen calibrate`).")
 @click.option("--cmyk", is_flag=True, help="Write CMYK colours only (for print shops).")
 @click.option("--blank", "blank_count", type=click.IntRange(0, 1000),
-              help="Blank cards per category (default: each category's `blanks`).")
+              help="Blank cards per category (default: each category's `blanks`; those "
+                   "without it share one sheet).")
 @click.option("--category", "categories", multiple=True, metavar="ID",
-              help="Blank cards for this category only (repeatable).")
+              help="Blank cards for this category only (repeatable); alone, a full sheet.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | None,
           duplex: str, back_offset: tuple[float, float], cmyk: bool, blank_count: int | None,

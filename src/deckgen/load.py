@@ -739,7 +739,7 @@ def _finish_categories(layer: _Layer, diags: Diagnostics) -> list[Category]:
             color=color,
             icon=icon if isinstance(icon, Path) else None,
             layout=layout if isinstance(layout, str) else None,
-            blanks=blanks if isinstance(blanks, int) else 2,
+            blanks=blanks if isinstance(blanks, int) else None,
             pos=pos,
         ))
     return out

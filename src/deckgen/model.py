@@ -49,7 +49,7 @@ class Category:
     color: Color
     icon: Path | None
     layout: str | None
-    blanks: int
+    blanks: int | None  # None: not given; such categories share one sheet of blank cards
     pos: Pos
 
 

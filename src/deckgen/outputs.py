@@ -151,7 +151,7 @@ def blank_counts(deck: Deck, options: BuildOptions) -> list[tuple[Category, int]
 
     `--blank N` gives N of each chosen category (every category without `--category`); without
     it, `--category X` gives one full print-and-play sheet of X, and otherwise each category
-    gets its `blanks`.
+    gets its `blanks`; the categories that do not say share one full sheet between them.
     """
     chosen: Sequence[Category] = [c for c in deck.categories
                                   if not options.blank_categories
@@ -161,7 +161,13 @@ def blank_counts(deck: Deck, options: BuildOptions) -> list[tuple[Category, int]
     if options.blank_categories:
         full_sheet = sheet_capacity(deck, options)
         return [(category, full_sheet) for category in chosen]
-    return [(category, category.blanks) for category in chosen]
+    unset = [category.id for category in chosen if category.blanks is None]
+    shares: dict[str, int] = {}
+    if unset:
+        per, extra = divmod(sheet_capacity(deck, options), len(unset))
+        shares = {cat_id: max(1, per + (i < extra)) for i, cat_id in enumerate(unset)}
+    return [(category, category.blanks if category.blanks is not None else shares[category.id])
+            for category in chosen]
 
 
 def blank_faces(deck: Deck, renderer: CardRenderer,

@@ -22,6 +22,7 @@ from deckgen.units import WHITE, Color, mm, parse_color
 
 DEFAULT_TEXT = parse_color("#1A1A1A")
 POKER = (mm(63.5), mm(88.9))
+FRONTS_KEPT = 2_000  # planned fronts kept for reuse (about 24 MB)
 MIN_READABLE = 5.0  # points; nothing on a card is set smaller
 TEXT_FIELDS = ("title", "subtitle", "body", "items", "prompts", "examples")
 
@@ -141,6 +142,7 @@ class CardRenderer:
         self.text_color = deck.color("text", DEFAULT_TEXT)
         self.muted = self.text_color.mix(WHITE, 0.42)
         self._faces: dict[tuple[str, str], CardFace] = {}
+        self._fronts_kept = 0
         spec = deck.card
         self.scale = type_scale(spec.width, spec.height)
 
@@ -148,11 +150,18 @@ class CardRenderer:
 
     def front(self, card: Card) -> CardFace:
         key = ("front", card.id)
-        if key not in self._faces:
+        face = self._faces.get(key)
+        if face is None:
             category = self.deck.category(card.category)
             layout = self.layouts.get(self.layout_name(card, category))
-            self._faces[key] = CardFace(self, _Subject(category, card, "front"), layout, None)
-        return self._faces[key]
+            face = CardFace(self, _Subject(category, card, "front"), layout, None)
+            # A planned front holds its laid-out text (about 12 KB): keeping them lets the check
+            # and every output share one layout pass, but only up to a bound, so memory stays
+            # flat for huge decks, whose later cards are simply laid out again when drawn.
+            if self._fronts_kept < FRONTS_KEPT:
+                self._fronts_kept += 1
+                self._faces[key] = face
+        return face
 
     def back(self, card: Card) -> CardFace:
         return self.category_back(self.deck.category(card.category))

@@ -744,7 +744,7 @@ def _how_to_use(ctx: _Context) -> Flowables:
     if card is not None:
         out += [_sub(ctx, "Anatomy of a card"), _Anatomy(ctx, card), Spacer(1, mm(4))]
     out += [_sub(ctx, "The categories"), _legend(ctx)]
-    blanks = [cat for cat in ctx.deck.categories if cat.blanks > 0]
+    blanks = [cat for cat in ctx.deck.categories if cat.blanks != 0]
     if blanks:
         out += [
             _sub(ctx, "Blank cards"),
@@ -2041,7 +2041,7 @@ def _sheet_parking_lot(c: Canvas, ctx: _Context, w: float, h: float) -> None:
 
 def _sheet_card_sort(c: Canvas, ctx: _Context, w: float, h: float) -> None:
     # The categories that have blank cards are the ones meant to be co-created.
-    cats = [cat for cat in ctx.deck.categories if cat.blanks > 0] or list(ctx.deck.categories)
+    cats = [cat for cat in ctx.deck.categories if cat.blanks != 0] or list(ctx.deck.categories)
     cols = 2 if len(cats) > 3 else 1
     rows = max(1, -(-len(cats) // cols))
     cell_w = (w - (cols - 1) * _GAP) / cols
