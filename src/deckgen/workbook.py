@@ -763,9 +763,9 @@ def _anatomy_card(ctx: _Context) -> Card | None:
     if ctx.wb.anatomy is not None and (card := deck.card_by_id(ctx.wb.anatomy.id)) is not None:
         return card
     # Prefer a card that shows every part the callouts name.
-    scored = sorted(deck.cards, key=lambda c: (-bool(c.body) - bool(c.prompts) - (
-        _role_of(deck, c) is not None), deck.cards.index(c)))
-    return scored[0] if scored else None
+    # min() keeps the first of equals, so deck order breaks ties.
+    return min(deck.cards, key=lambda c: -bool(c.body) - bool(c.prompts) - (
+        _role_of(deck, c) is not None), default=None)
 
 
 def _role_of(deck: Deck, card: Card) -> str | None:
