@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -456,3 +457,33 @@ def test_type_grows_with_the_cards_area_within_its_width_and_height() -> None:
     assert scales["a6"] == pytest.approx(1.45)
     assert scales["mini"] == pytest.approx(0.72)
     assert scales["square"] == pytest.approx(70 / 88.9, rel=1e-3)  # held to the height
+
+
+def test_a_category_icon_sits_in_the_band_of_fronts_and_blanks(
+        make_deck: Callable[..., Path], tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    icon = BytesIO()
+    Image.new("RGBA", (64, 64), (255, 255, 255, 255)).save(icon, "PNG")
+    deck_yaml = MINI_DECK.format(size="poker").replace(
+        '    color: "#2E6F95"', '    color: "#2E6F95"\n    icon: assets/who.png')
+    root = make_deck(deck_yaml=deck_yaml, files={"assets/who.png": icon.getvalue()})
+    build(root, tmp_path, BuildOptions(outputs=("print-shop", "blank")))
+    pdf = pdfium.PdfDocument(str(tmp_path / "cards-print-shop.pdf"))
+    try:
+        page = pdf[0]  # the front of new-visitor, an audiences card
+        images = [obj for obj in page.get_objects(max_depth=3)
+                  if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        assert len(images) == 1
+        bounds = getattr(images[0], "get_bounds", None) or images[0].get_pos  # pypdfium2 5 / 4
+        _, _, right, top = bounds()
+        width, height = page.get_size()
+        assert top > height * 0.84 and right > width * 0.75  # top right, in the band
+        assert not [obj for obj in pdf[1].get_objects(max_depth=3)  # the back has none
+                    if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+    finally:
+        pdf.close()
+    blank = PdfReader(tmp_path / "blank-cards.pdf")
+    assert any("/XObject" in str(page.get("/Resources", {})) for page in blank.pages)

@@ -539,6 +539,17 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     question_el = Element("band-question", "text", {"size": 8.2, "leading": 1.12,
                                                     "max-lines": 2})
     inner_w = box.w - 2 * safe
+    # The category's icon sits at the band's right edge; the role badge and text make room.
+    icon = s.category.icon if el.flag("icon", True) and s.side != "back" else None
+    icon_w = 0.0
+    icon_draw: tuple[object, float, float] | None = None
+    if icon is not None:
+        side = min(mm(8) * r.scale, max(box.h - 2 * mm(2), mm(4)))
+        image = prepared_image(icon, side, side, cmyk=r.cmyk)
+        iw, ih = image.fit_size(side, side)
+        icon_draw = (image.reader(), iw, ih)
+        icon_w = iw + mm(1.8)
+        inner_w -= icon_w
     role = (s.category.role or "").upper()
     role_w = 0.0
     role_fit = None
@@ -563,7 +574,15 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     fg = white if r.color(el.str_opt("fill", "category"), s.category).contrast(WHITE) >= 3 \
         else r.text_color
 
+    icon_at = None
+    if icon_draw is not None:
+        _, iw, ih = icon_draw
+        icon_at = (box.x + box.w - safe - iw, centre - ih / 2)
+
     def paint(c: Canvas) -> None:
+        if icon_draw is not None and icon_at is not None:
+            reader, iw, ih = icon_draw
+            c.drawImage(reader, icon_at[0], icon_at[1], iw, ih, mask="auto")
         r.paint(c, fg)
         tx.draw(c, name_fit, x, top, inner_w - role_w)
         if q_fit is not None:
@@ -571,7 +590,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         if role_fit is not None:
             w = role_w - mm(1.2)
             h = role_fit.height + mm(1.0)
-            rx = box.x + box.w - safe - w
+            rx = box.x + box.w - safe - icon_w - w
             ry = top - h + mm(0.35)
             r.paint(c, fg, stroke=True)
             c.setLineWidth(0.5)
