@@ -137,8 +137,10 @@ def _measure_build(deck_dir: str, out_dir: str) -> Result:
 def _measure_bare(deck_dir: str, out_dir: str) -> tuple[float, float]:
     """The cards.pdf sheets drawn with bare ReportLab calls: the floor any card drawer is held to.
 
-    Same sheets (3×3 fronts, then the backs), same fonts and colours, but text wrapped by
-    ReportLab's simpleSplit with no fitting, hyphenation, fallback fonts or crop marks.
+    Same sheets (3×3 fronts, then the backs) with the same elements, fonts and colours (band,
+    name, question, badge, title, subtitle, rule, body, prompts, items, footer; back frame,
+    title, rule, name), but text wrapped by ReportLab's simpleSplit: no fitting to size,
+    hyphenation, fallback fonts, layout resolution, crop marks or form objects.
     """
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
@@ -156,18 +158,39 @@ def _measure_bare(deck_dir: str, out_dir: str) -> tuple[float, float]:
     cards = list(deck.cards)
     for first in range(0, len(cards), 9):
         sheet = cards[first:first + 9]
-        for slot, card in enumerate(sheet):  # fronts
+        for slot, card in enumerate(sheet):  # fronts: every element our layout draws
             x = mm(10) + (slot % 3) * w
             y = mm(15) + (2 - slot // 3) * h
-            canvas.setFillColorRGB(*deck.category(card.category).color.rgb)
+            category = deck.category(card.category)
+            canvas.setFillColorRGB(*category.color.rgb)
             canvas.rect(x, y + h - mm(14), w, mm(14), stroke=0, fill=1)
+            canvas.setFillColorRGB(1, 1, 1)
+            canvas.setFont(font.bold, 6.6)
+            canvas.drawString(x + mm(4), y + h - mm(6), category.name.upper())
+            canvas.setFont(font.italic, 8.2)
+            canvas.drawString(x + mm(4), y + h - mm(10), category.question)
+            canvas.setStrokeColorRGB(1, 1, 1)
+            canvas.roundRect(x + w - mm(12), y + h - mm(7.5), mm(8), mm(3), mm(1.5))
             canvas.setFillColorRGB(0.1, 0.1, 0.1)
             canvas.setFont(font.black, 15)
             canvas.drawString(x + mm(4), y + h - mm(22), card.title)
+            canvas.setFont(font.italic, 8.5)
+            canvas.drawString(x + mm(4), y + h - mm(26), card.subtitle or "")
+            canvas.setStrokeColorRGB(*category.color.rgb)
+            canvas.line(x + mm(4), y + h - mm(28), x + mm(12), y + h - mm(28))
             canvas.setFont(font.regular, 9)
             lines = simpleSplit(card.body or "", font.regular, 9, w - mm(8))
+            for prompt in card.prompts:
+                lines += simpleSplit(prompt, font.italic, 9, w - mm(8))
+            for item in card.items:
+                lines += simpleSplit(item, font.regular, 9, w - mm(12))
             for n, line in enumerate(lines):
-                canvas.drawString(x + mm(4), y + h - mm(30) - n * 11, line)
+                canvas.drawString(x + mm(4), y + h - mm(32) - n * 11, line)
+            canvas.setStrokeColorRGB(0.7, 0.7, 0.7)
+            canvas.line(x + mm(4), y + mm(7), x + w - mm(4), y + mm(7))
+            canvas.setFont(font.regular, 5.6)
+            canvas.drawString(x + mm(4), y + mm(4.5), deck.title)
+            canvas.drawRightString(x + w - mm(4), y + mm(4.5), f"{card.id} · {slot + 1}")
         canvas.showPage()
         for slot, card in enumerate(sheet):  # backs, mirrored for a long-edge flip
             x = mm(10) + (2 - slot % 3) * w
@@ -175,9 +198,15 @@ def _measure_bare(deck_dir: str, out_dir: str) -> tuple[float, float]:
             category = deck.category(card.category)
             canvas.setFillColorRGB(*category.color.rgb)
             canvas.rect(x, y, w, h, stroke=0, fill=1)
+            canvas.setStrokeColorRGB(1, 1, 1)
+            canvas.roundRect(x + mm(4), y + mm(4), w - mm(8), h - mm(8), mm(3))
             canvas.setFillColorRGB(1, 1, 1)
             canvas.setFont(font.black, 15)
-            canvas.drawCentredString(x + w / 2, y + h / 2, category.name)
+            canvas.drawCentredString(x + w / 2, y + h / 2, deck.title)
+            canvas.line(x + w / 2 - mm(4), y + h / 2 - mm(3), x + w / 2 + mm(4),
+                        y + h / 2 - mm(3))
+            canvas.setFont(font.bold, 6)
+            canvas.drawCentredString(x + w / 2, y + h / 2 - mm(8), category.name.upper())
         canvas.showPage()
     canvas.save()
     return time.perf_counter() - started, _peak_mb()
@@ -238,7 +267,7 @@ def main() -> None:
                 print(f"{size:>6} {output:<11} {seconds:8.2f} {rate} {peak:8.0f}")
             bare, bare_peak = _fresh(_measure_bare, str(deck_dir), str(out))
             print(f"{size:>6} {'bare RL':<11} {bare:8.2f} {faces / bare:9.0f} {bare_peak:8.0f}"
-                  "   (cards.pdf sheets drawn with bare ReportLab calls, no fitting)")
+                  "   (the same sheets drawn with bare ReportLab calls, no fitting)")
             ratio = results["cards"][0] / bare
             print(f"{size:>6} cards.pdf takes {ratio:.1f}× the time of bare ReportLab", flush=True)
     print(f"benchmark took {time.perf_counter() - began:.0f} s")
