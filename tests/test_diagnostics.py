@@ -1178,6 +1178,16 @@ def test_validate_cli_reports_and_exits_1(tmp_path: Path) -> None:
     assert "  hint: did you mean 'poker'?" in result.output
     assert f"{at(RECIPES, '[new')}: recipe.who:" in result.output
     assert "2 problems found." in result.output
+    # Layout and text checks need a loaded deck; the user is told more may follow.
+    assert "Layouts, fonts and text fit are checked once these are fixed." in result.output
+
+
+def test_validate_does_not_promise_more_checks_when_only_they_failed(tmp_path: Path) -> None:
+    cards = card_file("30-recipes.yaml", "id: welcome", "id: welcome\n    layout: lst")
+    result = CliRunner().invoke(main, ["validate", str(make_deck(tmp_path, cards=cards))])
+    assert result.exit_code == 1
+    assert "no layout is called 'lst'" in result.output
+    assert "checked once these are fixed" not in result.output
 
 
 @pytest.mark.parametrize("content", [

@@ -31,6 +31,8 @@ def _report(error: DeckError) -> None:
     click.echo(diags.format(), err=True)
     count = len(diags)
     click.echo(f"\n{count} problem{'s' if count != 1 else ''} found.", err=True)
+    if error.more_checks:
+        click.echo("Layouts, fonts and text fit are checked once these are fixed.", err=True)
 
 
 def _fail(error: DeckError, nothing_written: bool = False) -> None:

@@ -73,8 +73,11 @@ class Diagnostics:
 class DeckError(Exception):
     """Raised when a deck cannot be used; carries every diagnostic found."""
 
-    def __init__(self, diagnostics: Diagnostics) -> None:
+    def __init__(self, diagnostics: Diagnostics, *, more_checks: bool = False) -> None:
         self.diagnostics = diagnostics
+        # True when the files could not be read into a deck, so the checks that need one
+        # (layouts, fonts, text fit) have not run yet and may find more.
+        self.more_checks = more_checks
         super().__init__(diagnostics.format())
 
 

@@ -79,7 +79,7 @@ def load_deck(folder: Path | str) -> Deck:
     if diags or deck is None:
         if not diags:
             diags.add(Pos(root), "", "the deck could not be loaded")
-        raise DeckError(diags)
+        raise DeckError(diags, more_checks=True)
     return deck
 
 
