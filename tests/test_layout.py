@@ -201,3 +201,61 @@ def test_a_problem_in_a_base_layout_is_reported_once(tmp_path: Path) -> None:
           extends: base
         """)
     assert len(errors) == 1, errors
+
+
+def _deck_with_layout(make_deck: Callable[..., Path], layout: str, accent: bool = True) -> Path:
+    from conftest import MINI_DECK
+
+    deck_yaml = MINI_DECK.format(size="poker")
+    if accent:
+        deck_yaml = deck_yaml.replace(
+            "categories:", "brand:\n  fonts:\n    accent: DejaVu Sans\ncategories:")
+    return make_deck(deck_yaml=deck_yaml,
+                     files={"layouts/cards.yaml": textwrap.dedent(layout).encode()})
+
+
+@pytest.mark.parametrize("font", ["accent", "DejaVu Sans"])
+def test_an_element_can_name_a_brand_font_or_a_bundled_one(
+        make_deck: Callable[..., Path], tmp_path: Path, font: str) -> None:
+    from pypdf import PdfReader
+
+    from conftest import font_names
+    from deckgen.build import BuildOptions, build
+
+    root = _deck_with_layout(make_deck, f"""\
+        standard:
+          extends: standard
+          elements:
+            title: {{font: "{font}"}}
+        """, accent=font == "accent")
+    build(root, tmp_path / "out", BuildOptions(outputs=("print-shop",)))
+    used = font_names(PdfReader(tmp_path / "out" / "cards-print-shop.pdf"))
+    assert any("DejaVuSans" in name for name in used), used
+
+
+def test_an_unknown_element_font_is_a_diagnostic_with_a_suggestion(
+        make_deck: Callable[..., Path]) -> None:
+    root = _deck_with_layout(make_deck, """\
+        standard:
+          extends: standard
+          elements:
+            title: {font: acent}
+        """)
+    deck = load_deck(root)
+    problems = [d.format() for d in CardRenderer(deck).check().sorted()]
+    assert len(problems) == 1, problems
+    assert "title.font: unknown font 'acent'" in problems[0]
+    assert "did you mean 'accent'?" in problems[0]
+
+
+def test_a_brand_font_no_layout_uses_is_reported_as_a_likely_typo(
+        make_deck: Callable[..., Path]) -> None:
+    from conftest import MINI_DECK
+
+    deck_yaml = MINI_DECK.format(size="poker").replace(
+        "categories:", "brand:\n  fonts:\n    headng: DejaVu Sans\ncategories:")
+    deck = load_deck(make_deck(deck_yaml=deck_yaml))
+    problems = [d.format() for d in CardRenderer(deck).check().sorted()]
+    assert len(problems) == 1, problems
+    assert "brand.fonts.headng: no layout uses a font called 'headng'" in problems[0]
+    assert "did you mean 'heading'?" in problems[0]

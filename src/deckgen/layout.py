@@ -334,7 +334,7 @@ def _read_element(name: str, spec: ys.Map, path: str, diags: Diagnostics,
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "field": FIELDS, "color": COLORS, "fill": COLORS, "align": ALIGNS, "weight": WEIGHTS,
-    "font": ("heading", "body"), "valign": ("top", "middle", "bottom"),
+    "valign": ("top", "middle", "bottom"),
 }
 
 

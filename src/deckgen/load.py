@@ -303,11 +303,17 @@ def _read_brand(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
             layer.colors[key.value] = color
     fonts = ys.mapping(brand.get("fonts"), "brand.fonts", diags)
     if fonts is not None:
-        ys.check_keys(fonts, FONT_ROLES, "brand.fonts", diags)
-        for role in FONT_ROLES:
-            node = fonts.get(role)
+        # heading and body are what the built-in layouts use; any other name is a font that a
+        # deck's own layout can ask for with `font: NAME`.
+        for key, node in fonts:
+            role = key.value
+            if not ID_RE.match(role):
+                diags.add(key.pos, f"brand.fonts.{printable(role)}",
+                          "font names are lowercase letters, digits and -",
+                          did_you_mean(role.lower(), FONT_ROLES) or "e.g. heading, body, accent")
+                continue
             spec = ys.text(node, f"brand.fonts.{role}", diags)
-            if spec is None or node is None:
+            if spec is None:
                 continue
             if _font_usable(spec, layer.root, node.pos, f"brand.fonts.{role}", diags):
                 layer.fonts[role] = FontRef(spec, layer.root, node.pos)

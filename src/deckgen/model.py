@@ -37,7 +37,7 @@ class Brand:
     name: str
     logo: Path | None
     colors: dict[str, Color]
-    fonts: dict[str, FontRef]  # "heading", "body"
+    fonts: dict[str, FontRef]  # "heading", "body", and any name a deck layout asks for
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from deckgen import text as tx
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
-from deckgen.fonts import FontChain, FontError, FontFamily, load_family
+from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
 from deckgen.images import prepared_image
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
 from deckgen.model import ROLES, Card, Category, Deck
@@ -137,6 +137,7 @@ class CardRenderer:
         self._glyphs_reported: set[tuple[Pos, str, str]] = set()
         self.heading = self._family("heading")
         self.body = self._family("body")
+        self._chains: dict[str, FontChain] = {"heading": self.heading, "body": self.body}
         self.numbers = {card.id: i + 1 for i, card in enumerate(deck.cards)}
         self.total = len(deck.cards)
         self.text_color = deck.color("text", DEFAULT_TEXT)
@@ -220,6 +221,25 @@ class CardRenderer:
         for chain, bold in ((mark.chain, True), (self.body, False)):  # the backs, the footer
             self._check_glyphs(self.deck.title, Pos(deck_yaml), "deck.title", "the deck", diags,
                                chain, bold=bold)
+        fonts = ["heading", "body", *self.deck.brand.fonts, "Lato", "DejaVu Sans"]
+        asked = {"heading", "body"}
+        unknown: list[str] = []
+        for layout_name in self.layouts.names():
+            for el in self.layouts.get(layout_name).elements:
+                font = el.get("font")
+                if isinstance(font, str):
+                    asked.add(font)
+                if isinstance(font, str) and self.chain_for(font) is None:
+                    unknown.append(font)
+                    diags.add(el.pos, f"{el.name}.font", f"unknown font '{font}'",
+                              did_you_mean(font, fonts) or "use heading, body, a bundled font "
+                              "(Lato, DejaVu Sans) or a name given under brand.fonts")
+        # A brand font no layout asks for is most likely a misspelt heading or body.
+        for role, ref in self.deck.brand.fonts.items():
+            if role not in asked and not did_you_mean(role, unknown):  # that typo is reported
+                diags.add(ref.pos, f"brand.fonts.{role}", f"no layout uses a font called '{role}'",
+                          did_you_mean(role, ("heading", "body"))
+                          or f"name it in a layout element with `font: {role}`, or remove it")
         for card in self.deck.cards:
             if card.layout and card.layout not in self.layouts:
                 diags.add(card.where("layout"), "layout",
@@ -402,9 +422,21 @@ class CardRenderer:
             plan.tops[name] += dy
             plan.bottoms[name] += dy
 
+    def chain_for(self, font: str) -> FontChain | None:
+        """The fonts a layout element names: heading, body, another font of the brand, or a
+        bundled family; None when there is no such font."""
+        if font not in self._chains:
+            if font in self.deck.brand.fonts:
+                self._chains[font] = self._family(font)
+            elif (name := bundled_name(font)) is not None:
+                self._chains[font] = FontChain(load_family(name), (load_family("DejaVu Sans"),))
+            else:
+                return None
+        return self._chains[font]
+
     def style(self, el: Element, *, size: float | None = None,
               min_size: float | None = None) -> tx.TextStyle:
-        chain = self.heading if el.str_opt("font", "body") == "heading" else self.body
+        chain = self.chain_for(el.str_opt("font", "body")) or self.body
         if el.str_opt("weight", "regular") == "black":
             primary = chain.primary
             chain = FontChain(dataclasses.replace(primary, regular=primary.black,
