@@ -190,6 +190,7 @@ def test_an_unwritable_output_folder_is_a_plain_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(deck), "-o", str(tmp_path / "taken")])
     assert result.exit_code == 1
     assert result.output.startswith("deckgen: cannot write outputs: ")
+    assert f"{tmp_path / 'taken'} is a file; give -o a folder" in result.output
     assert "Traceback" not in result.output
 
 

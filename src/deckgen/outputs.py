@@ -319,6 +319,9 @@ class OutputError(Exception):
         reason = error.strerror or str(error) or type(error).__name__
         if error.filename is not None:
             reason += f" ({error.filename})"
+        if isinstance(error, (FileExistsError, NotADirectoryError)) and error.filename and (
+                Path(error.filename).is_file()):
+            reason = f"{error.filename} is a file; give -o a folder"
         self.reason = reason
         super().__init__(reason)
 
