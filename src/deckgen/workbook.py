@@ -1141,7 +1141,8 @@ def _agenda_table(ctx: _Context, slots: Sequence[Slot], start: int) -> Table:
         else:
             when += f"\n{slot.minutes} min"
         rows.append([ctx.p(when, st.cell), ctx.p(name, st.cell),
-                     ctx.p(", ".join(materials), st.cell), ctx.p(_first_sentence(output), st.cell)])
+                     ctx.p(_capitalised(", ".join(materials)), st.cell),
+                     ctx.p(_first_sentence(output), st.cell)])
         clock += slot.minutes
     w = ctx.width
     return _table(rows, [w * 0.14, w * 0.28, w * 0.29, w * 0.29], ctx, extra)
@@ -1249,7 +1250,7 @@ def _activity_spread(ctx: _Context, act: Activity, index: int, total: int,
     first: Flowables = [ctx.p(act.purpose, st.lead), _facts(ctx, act)]
     if act.materials:
         first.append(ctx.p("Materials", st.h3))
-        first += _bullets(ctx, act.materials)
+        first += _bullets(ctx, [_capitalised(m) for m in act.materials])
     first += [ctx.p("Steps", st.h3), _steps_table(ctx, act)]
     # The second page of the spread: what to say, the cards, what comes out, what goes wrong.
     second: Flowables = []
@@ -1662,6 +1663,11 @@ def _family_name(family: str) -> str:
     parts = family.split("-")
     name = " & ".join(parts) if len(parts) == 2 else " ".join(parts)
     return _sentence_case(name)
+
+
+def _capitalised(text: str) -> str:
+    """The first letter up: materials are written to read well inside a list, in lower case."""
+    return text[:1].upper() + text[1:]
 
 
 def _sentence_case(text: str) -> str:
