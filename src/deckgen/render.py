@@ -291,11 +291,9 @@ class CardRenderer:
         owner = f"card '{card.id}'"
         checked: set[str] = set()
         for field in TEXT_FIELDS:
-            value = getattr(card, field)
-            values = value if isinstance(value, tuple) else (value,)
-            for item in values:
-                if item and self._check_element_glyphs(layout, field, item, card.where(field),
-                                                       field, owner, diags):
+            for item in _values(card, field):
+                if self._check_element_glyphs(layout, field, item, card.where(field), field,
+                                              owner, diags):
                     checked.add(field)
         for el in layout.elements:
             if el.kind == "flow":
@@ -328,9 +326,7 @@ class CardRenderer:
                 primary = load_family(ref.spec, ref.base_dir)
             except FontError as exc:
                 self.font_problems.append((role, str(exc)))
-        if primary is None:
-            primary = load_family("Lato")
-        return FontChain(primary, (load_family("DejaVu Sans"),))
+        return _with_fallback(primary or load_family("Lato"))
 
     def color(self, name: str, category: Category) -> Color:
         if name.startswith("#"):
@@ -429,7 +425,7 @@ class CardRenderer:
             if font in self.deck.brand.fonts:
                 self._chains[font] = self._family(font)
             elif (name := bundled_name(font)) is not None:
-                self._chains[font] = FontChain(load_family(name), (load_family("DejaVu Sans"),))
+                self._chains[font] = _with_fallback(load_family(name))
             else:
                 return None
         return self._chains[font]
@@ -456,6 +452,11 @@ class CardRenderer:
             lang=_hyphen_lang(self.deck.language),
             max_lines=_max_lines(el),
         )
+
+
+def _with_fallback(primary: FontFamily) -> FontChain:
+    """`primary`, with DejaVu Sans for the characters it lacks."""
+    return FontChain(primary, (load_family("DejaVu Sans"),))
 
 
 def _shifted(op: _Op, dy: float) -> _Op:
@@ -563,6 +564,9 @@ def _fill(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     return box.y
 
 
+ICON_GAP = mm(1.8)  # between the band's icon and the role badge or text
+
+
 def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
     _fill(r, el, box, s, plan)
     spec = r.deck.card
@@ -573,15 +577,11 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     inner_w = box.w - 2 * safe
     # The category's icon sits at the band's right edge; the role badge and text make room.
     icon = s.category.icon if el.flag("icon", True) and s.side != "back" else None
-    icon_w = 0.0
-    icon_draw: tuple[object, float, float] | None = None
+    icon_w = icon_h = 0.0
     if icon is not None:
         side = min(mm(8) * r.scale, max(box.h - 2 * mm(2), mm(4)))
-        image = prepared_image(icon, side, side, cmyk=r.cmyk)
-        iw, ih = image.fit_size(side, side)
-        icon_draw = (image.reader(), iw, ih)
-        icon_w = iw + mm(1.8)
-        inner_w -= icon_w
+        icon_w, icon_h = prepared_image(icon, side, side, cmyk=r.cmyk).fit_size(side, side)
+        inner_w -= icon_w + ICON_GAP
     role = (s.category.role or "").upper()
     role_w = 0.0
     role_fit = None
@@ -606,15 +606,10 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     fg = white if r.color(el.str_opt("fill", "category"), s.category).contrast(WHITE) >= 3 \
         else r.text_color
 
-    icon_at = None
-    if icon_draw is not None:
-        _, iw, ih = icon_draw
-        icon_at = (box.x + box.w - safe - iw, centre - ih / 2)
+    if icon is not None:  # planned before the text, so painted under it
+        _image(r, icon, Box(box.right - safe - icon_w, centre - icon_h / 2, icon_w, icon_h), plan)
 
     def paint(c: Canvas) -> None:
-        if icon_draw is not None and icon_at is not None:
-            reader, iw, ih = icon_draw
-            c.drawImage(reader, icon_at[0], icon_at[1], iw, ih, mask="auto")
         r.paint(c, fg)
         tx.draw(c, name_fit, x, top, inner_w - role_w)
         if q_fit is not None:
@@ -622,7 +617,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         if role_fit is not None:
             w = role_w - mm(1.2)
             h = role_fit.height + mm(1.0)
-            rx = box.x + box.w - safe - icon_w - w
+            rx = box.right - safe - (icon_w + ICON_GAP if icon is not None else 0.0) - w
             ry = top - h + mm(0.35)
             r.paint(c, fg, stroke=True)
             c.setLineWidth(0.5)
