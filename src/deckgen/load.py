@@ -19,6 +19,7 @@ from deckgen.model import (
     Category,
     Deck,
     FontRef,
+    slug,
 )
 from deckgen.resources import builtin_deck
 from deckgen.units import CARD_SIZES_MM, Color, UnitError, mm, parse_color, parse_length
@@ -500,7 +501,7 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
     field_pos = {key.value: value.pos for key, value in card}
     card_id = ys.text(card.get("id"), path + ".id", diags)
     if card_id is not None and not ID_RE.match(card_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", card_id.lower()).strip("-")
+        suggestion = slug(card_id)
         diags.add(field_pos["id"], path + ".id", f"'{card_id}' is not a valid id",
                   f"use lowercase letters, digits and -, e.g. '{suggestion or 'my-card'}'")
         card_id = None

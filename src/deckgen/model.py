@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from deckgen.workbook_model import Workbook
 NOWHERE = Pos(Path("."))
 ROLES = ("who", "what", "when", "where", "why", "measure")
 LEVEL_NAMES = ("function", "feature", "experience", "product", "portfolio")
+
+
+def slug(text: str) -> str:
+    """The card id a title would have: lowercase letters and digits joined by -."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from deckgen.faces import Face
 from deckgen.fonts import FontError, FontFamily, load_family
 from deckgen.fonts import coverage as font_coverage
 from deckgen.images import prepared_image
-from deckgen.model import LEVEL_NAMES, Card, Category, Deck
+from deckgen.model import LEVEL_NAMES, Card, Category, Deck, slug
 from deckgen.text import parse_inline
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook_model import (
@@ -2264,13 +2264,9 @@ def _card_name(ctx: _Context, card_id: str) -> str:
     if card is None:
         return escape(card_id)
     name = _markup(card.title, ctx.fonts)
-    if _slug(_plain(card.title)) != card_id:
+    if slug(_plain(card.title)) != card_id:
         name += f'<font color="{ctx.pal.muted.hex}" size="7"> ({escape(card_id)})</font>'
     return name
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 # Catalogue and glossary
