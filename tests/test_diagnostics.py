@@ -766,7 +766,9 @@ def test_recipe_as_a_list(tmp_path: Path) -> None:
 
 
 def test_unknown_family_and_level_out_of_range(tmp_path: Path) -> None:
-    root = make_deck(tmp_path, cards=card_file(
+    # The allowed families are the deck's data: declared values of its `family` field.
+    declared = SEED_DECK + "fields:\n  family: {type: text, values: [onboarding, offers]}\n"
+    root = make_deck(tmp_path, declared, cards=card_file(
         "20-triggers.yaml", "    body: The", "    family: onbording\n    level: 9\n    body: The"))
     found = problems(root)
     assert [d.format().split("\n")[0] for d in found] == [
@@ -1031,7 +1033,13 @@ def test_catalogue_problems(tmp_path: Path) -> None:
           - {name: Quiz, family: onboarding, level: huge, channel: app}
           - {name: Tips, family: onboarding, level: feature}
         """)
-    root = make_deck(tmp_path, files={"catalogue.yaml": catalogue})
+    # Families and levels are checked against the values the deck declares for its cards.
+    declared = SEED_DECK + textwrap.dedent("""\
+        fields:
+          family: {type: text, values: [onboarding, offers]}
+          level: {type: number, values: [function, feature, experience]}
+        """)
+    root = make_deck(tmp_path, declared, files={"catalogue.yaml": catalogue})
     cat = "deck/catalogue.yaml"
     found = problems(root)
     assert [d.format().split("\n")[0] for d in found] == [

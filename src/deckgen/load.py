@@ -9,8 +9,16 @@ from pathlib import Path
 from deckgen import yamlsrc as ys
 from deckgen.assets import check_image, path_problem, printable, resolve_asset
 from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean, source_line
+from deckgen.fields import (
+    INTERNAL_TYPES,
+    RESERVED,
+    FieldSpec,
+    Value,
+    defaults,
+    read_declarations,
+    read_value,
+)
 from deckgen.model import (
-    LEVEL_NAMES,
     ROLES,
     Brand,
     Card,
@@ -27,20 +35,17 @@ from deckgen.workbook_model import Workbook
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 PAPERS = ("a4", "letter")
-FAMILIES = ("onboarding", "messaging", "recommendations", "layout", "search", "offers",
-            "service", "control-trust")
 MAX_CARDS_PER_FILE = 20_000
 MAX_EXTENDS_DEPTH = 8
 
-TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories")
+TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories", "fields")
 DECK_KEYS = ("title", "subtitle", "edition", "language")
 CARD_SPEC_KEYS = ("size", "bleed", "safe")
 BRAND_KEYS = ("name", "logo", "colors", "fonts")
 FONT_ROLES = ("heading", "body")
 CATEGORY_KEYS = ("id", "name", "role", "question", "color", "icon", "layout", "blanks")
 CARD_FILE_KEYS = ("category", "cards")
-CARD_KEYS = ("id", "title", "subtitle", "body", "items", "prompts", "examples", "category",
-             "layout", "copies", "family", "level", "recipe", "axes")
+MAX_TEXT = {"title": 300, "subtitle": 300}
 CATALOGUE_KEYS = ("name", "family", "level", "channel", "note")
 
 
@@ -69,6 +74,7 @@ class _Layer:
     workbook: Workbook | None = None
     has_workbook: bool = False
     sources: list[Path] = field(default_factory=list)
+    fields: dict[str, FieldSpec] = field(default_factory=defaults)  # inherited ones included
 
 
 def load_deck(folder: Path | str) -> Deck:
@@ -131,6 +137,9 @@ def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Lay
     _read_paper(top, layer, diags)
     _read_brand(top, layer, diags)
     _read_categories(top, layer, diags, inherited=base.categories if base else {})
+    inherited_fields = base.fields if base is not None else defaults()
+    layer.fields = {**inherited_fields,
+                    **read_declarations(top.get("fields"), inherited_fields, ROLES, diags)}
     _read_card_files(layer, diags)
     _read_catalogue(layer, diags)
     _read_workbook(layer, diags)
@@ -457,7 +466,8 @@ def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
             continue
         for i, item in enumerate(cards):
             before = len(diags)
-            card = _read_card(item, ys.join("cards", i), default_category, default_pos, diags)
+            card = _read_card(item, ys.join("cards", i), default_category, default_pos, diags,
+                              layer.fields, layer.root)
             raw_id = item.get("id") if isinstance(item, ys.Map) else None
             valid_id = (raw_id.value if isinstance(raw_id, ys.Scalar)
                         and ID_RE.match(raw_id.value) else None)
@@ -490,14 +500,14 @@ def _short_path(path: Path, root: Path) -> str:
 
 
 def _read_card(node: ys.Node, path: str, default_category: str | None, default_pos: Pos,
-               diags: Diagnostics) -> Card | None:
+               diags: Diagnostics, fields: dict[str, FieldSpec], root: Path) -> Card | None:
     card = ys.mapping(node, path, diags)
     if card is None:
-        if node is not None and not (isinstance(node, ys.Scalar) and node.null):
-            return None
         return None
     before = len(diags)
-    ys.check_keys(card, CARD_KEYS, path, diags, required=("id", "title"))
+    title_spec = fields.get("title")
+    required = ["id", *(n for n, spec in fields.items() if spec.required)]
+    ys.check_keys(card, (*RESERVED, *fields), path, diags, required=required)
     field_pos = {key.value: value.pos for key, value in card}
     card_id = ys.text(card.get("id"), path + ".id", diags)
     if card_id is not None and not ID_RE.match(card_id):
@@ -505,46 +515,82 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
         diags.add(field_pos["id"], path + ".id", f"'{card_id}' is not a valid id",
                   f"use lowercase letters, digits and -, e.g. '{suggestion or 'my-card'}'")
         card_id = None
-    title = ys.text(card.get("title"), path + ".title", diags, max_len=300)
     category = ys.text(card.get("category"), path + ".category", diags) or default_category
     category_pos = field_pos.get("category", default_pos)
     if category is None:
         diags.add(card.pos, path + ".category", "the card has no category",
                   "add `category:` to the card or at the top of the file")
     copies = ys.integer(card.get("copies"), path + ".copies", diags, lo=1, hi=1000)
-    level = ys.integer(card.get("level"), path + ".level", diags, lo=1, hi=5)
-    family_node = card.get("family")
-    family = ys.text(family_node, path + ".family", diags)
-    if family is not None and family_node is not None and family not in FAMILIES:
-        diags.add(family_node.pos, path + ".family", f"unknown family '{family}'",
-                  did_you_mean(family, FAMILIES) or "use one of " + ", ".join(FAMILIES))
+    layout = ys.text(card.get("layout"), path + ".layout", diags)
+    values: dict[str, Value] = {}
+    for key, value_node in card:
+        spec = fields.get(key.value)
+        if spec is None or spec.type in INTERNAL_TYPES:
+            continue
+        where = ys.join(path, key.value)
+        value = read_value(spec, value_node, where, diags, root)
+        if value is None:
+            continue
+        if isinstance(value, str) and len(value) > MAX_TEXT.get(key.value, 5000):
+            diags.add(value_node.pos, where, f"text is {len(value)} characters; the limit is "
+                      f"{MAX_TEXT.get(key.value, 5000)}")
+            continue
+        if isinstance(value, Path) and not _image_usable(value, root, value_node, where, diags):
+            continue
+        values[key.value] = value
     recipe = _read_recipe(card.get("recipe"), path + ".recipe", diags)
     axes = _read_axes(card.get("axes"), path + ".axes", diags)
-    if len(diags) > before or card_id is None or title is None or category is None:
+    for name in required[1:]:  # an empty value is an absent field, and a required one is missing
+        node_v = card.get(name)
+        if node_v is not None and name not in values and not (
+                isinstance(node_v, ys.Scalar) and node_v.null) and len(diags) == before:
+            diags.add(node_v.pos, ys.join(path, name), "required field is empty")
+    if len(diags) > before or card_id is None or category is None:
+        return None
+    title = values.get("title")
+    if title_spec is not None and title_spec.required and not isinstance(title, str):
         return None
     field_pos["category"] = category_pos
     recipe_node = card.get("recipe")
     if isinstance(recipe_node, ys.Map):
         for role_key, role_node in recipe_node:
             field_pos[f"recipe.{role_key.value}"] = role_node.pos
+
+    def text(name: str) -> str | None:
+        value = values.get(name)
+        return value if isinstance(value, str) else None
+
+    def entries(name: str) -> tuple[str, ...]:
+        value = values.get(name)
+        return value if isinstance(value, tuple) else ()
+
+    level = values.get("level")
     return Card(
         id=card_id,
-        title=title,
+        title=title if isinstance(title, str) else card_id,
         category=category,
-        subtitle=ys.text(card.get("subtitle"), path + ".subtitle", diags, max_len=300),
-        body=ys.text(card.get("body"), path + ".body", diags),
-        items=ys.text_list(card.get("items"), path + ".items", diags),
-        prompts=ys.text_list(card.get("prompts"), path + ".prompts", diags),
-        examples=ys.text_list(card.get("examples"), path + ".examples", diags),
-        layout=ys.text(card.get("layout"), path + ".layout", diags),
+        subtitle=text("subtitle"),
+        body=text("body"),
+        items=entries("items"),
+        prompts=entries("prompts"),
+        examples=entries("examples"),
+        layout=layout,
         copies=copies or 1,
-        family=family,
-        level=level,
+        family=text("family"),
+        level=int(level) if isinstance(level, (int, float)) else None,
         recipe=recipe,
         axes=axes,
         pos=card.pos,
         field_pos=field_pos,
+        values=values,
     )
+
+
+def _image_usable(path: Path, root: Path, node: ys.Node, where: str,
+                  diags: Diagnostics) -> bool:
+    value = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    resolved = resolve_asset(root, value, node.pos, where, diags)
+    return resolved is not None and check_image(resolved, node.pos, where, diags)
 
 
 def _read_axes(node: ys.Node | None, path: str,
@@ -605,18 +651,19 @@ def _read_catalogue(layer: _Layer, diags: Diagnostics) -> None:
                       required=("name", "family", "level", "channel"))
         values = {k: ys.text(entry.get(k), f"{where}.{k}", diags, max_len=200)
                   for k in CATALOGUE_KEYS}
-        level_node = entry.get("level")
-        if values["level"] is not None and values["level"] not in LEVEL_NAMES:
-            diags.add(level_node.pos if level_node else entry.pos, where + ".level",
-                      f"unknown size level '{values['level']}'",
-                      did_you_mean(values["level"], LEVEL_NAMES)
-                      or "use " + ", ".join(LEVEL_NAMES))
-            continue
-        family_node = entry.get("family")
-        if values["family"] is not None and values["family"] not in FAMILIES:
-            diags.add(family_node.pos if family_node else entry.pos, where + ".family",
-                      f"unknown family '{values['family']}'",
-                      did_you_mean(values["family"], FAMILIES) or "use " + ", ".join(FAMILIES))
+        # An entry's family and level are checked against the values the deck declares for
+        # its cards' fields of the same names, so the catalogue and the cards agree.
+        unknown = False
+        for key, noun in (("level", "size level"), ("family", "family")):
+            allowed = layer.fields[key].names if key in layer.fields else ()
+            value = values[key]
+            if allowed and value is not None and value not in allowed:
+                node = entry.get(key)
+                diags.add(node.pos if node else entry.pos, f"{where}.{key}",
+                          f"unknown {noun} '{value}'",
+                          did_you_mean(value, allowed) or "use " + ", ".join(allowed))
+                unknown = True
+        if unknown:
             continue
         name, family, level, channel = (values[k] for k in ("name", "family", "level", "channel"))
         if name is None or family is None or level is None or channel is None:
@@ -675,6 +722,7 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     merged.has_workbook = layer.has_workbook or base.has_workbook
     merged.workbook = layer.workbook if layer.has_workbook else base.workbook
     merged.sources = layer.sources + base.sources
+    merged.fields = layer.fields
     return merged
 
 
@@ -722,6 +770,7 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
         catalogue=layer.catalogue or (),
         workbook=layer.workbook,
         sources=tuple(layer.sources),
+        fields=tuple(layer.fields.values()),
     )
 
 

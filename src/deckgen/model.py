@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.diagnostics import Pos
+from deckgen.fields import FieldSpec, Value
 from deckgen.units import Color
 from deckgen.workbook_model import Workbook
 
@@ -77,9 +78,15 @@ class Card:
     axes: tuple[tuple[str, str], tuple[str, str]] | None = None  # grid cards: (x ends, y ends)
     pos: Pos = NOWHERE
     field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+    # Every declared field the card has, v1's included; `title` is absent when the deck lets
+    # cards go without one (the attribute `title` then holds the id, to name the card by).
+    values: dict[str, Value] = field(default_factory=dict, compare=False)
 
     def where(self, field_name: str) -> Pos:
         return self.field_pos.get(field_name, self.pos)
+
+    def value(self, name: str) -> Value | None:
+        return self.values.get(name)
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,13 @@ class Deck:
     catalogue: tuple[CatalogueEntry, ...] = ()
     workbook: Workbook | None = None
     sources: tuple[Path, ...] = ()  # every file read, for `watch`
+    fields: tuple[FieldSpec, ...] = ()  # what its cards may carry, v1's fields first
+
+    def field_spec(self, name: str) -> FieldSpec | None:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        return None
 
     def category(self, category_id: str) -> Category:
         for cat in self.categories:
