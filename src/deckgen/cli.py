@@ -62,6 +62,14 @@ def validate(deck: Path) -> None:
                f"{_count(len(loaded.categories), 'category', 'categories')}, no problems.")
 
 
+def _json_value(value: object, root: Path) -> object:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Path):
+        return str(value.relative_to(root)) if value.is_relative_to(root) else str(value)
+    return value
+
+
 @main.command(name="list")
 @DECK_ARG
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per card.")
@@ -92,7 +100,12 @@ def list_cards(deck: Path, as_json: bool) -> None:
                 "copies": card.copies,
                 "family": card.family,
                 "level": card.level,
+                "axes": [list(card.axes[0]), list(card.axes[1])] if card.axes else None,
             })
+            # Every other field the deck declares, as the card gives it.
+            for name, value in card.values.items():
+                if name not in rows[-1]:
+                    rows[-1][name] = _json_value(value, loaded.root)
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     width = max((len(c.id) for c in loaded.cards), default=2)

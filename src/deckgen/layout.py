@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -13,8 +14,7 @@ from deckgen.units import UnitError, parse_length
 
 KINDS = ("fill", "band", "text", "rule", "flow", "recipe", "level", "grid", "footer", "logo",
          "icon", "lines", "idbox", "frame", "mark")
-FIELDS = ("title", "subtitle", "body", "items", "prompts", "examples", "category", "question",
-          "deck-title", "deck-subtitle", "brand-name", "role")
+FIELD_RE = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*\Z")
 COLORS = ("text", "muted", "category", "white", "primary", "back", "paper", "tint")
 ALIGNS = ("left", "center", "right")
 WEIGHTS = ("regular", "bold", "black")
@@ -22,7 +22,9 @@ WEIGHTS = ("regular", "bold", "black")
 ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "right", "after",
                 "gap", "font", "weight", "italic", "size", "min-size", "leading", "align",
                 "color", "fill", "max-lines", "uppercase", "label", "labels", "thickness",
-                "width", "spacing", "valign", "draw", "above", "clearance")
+                "width", "spacing", "valign", "draw", "above", "clearance", "fallback",
+                "separator", "inline", "icon")
+FIELD_STYLE_KEYS = ("field", "label", "bullet", "italic", "bold", "color")
 LAYOUT_KEYS = ("extends", "elements", "remove", "description")
 
 NOWHERE = Pos(Path("."))
@@ -40,6 +42,11 @@ class Element:
     kind: str
     options: dict[str, object] = field(default_factory=dict)
     pos: Pos = NOWHERE
+    option_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+
+    def where(self, key: str) -> Pos:
+        """Where the layout gives option `key`, or the element itself."""
+        return self.option_pos.get(key, self.pos)
 
     def get(self, key: str, default: object = None) -> object:
         return self.options.get(key, default)
@@ -131,8 +138,15 @@ def element_box(el: Element, width: float, height: float, safe: float,
 class LayoutSet:
     """Every layout available to a deck: built-in ones overridden by the deck's own."""
 
-    def __init__(self, layouts: dict[str, Layout]) -> None:
+    def __init__(self, layouts: dict[str, Layout],
+                 broken: dict[str, Diagnostics] | None = None) -> None:
         self.layouts = layouts
+        # Built-in layouts that a deck's override of a layout they extend left unusable; each is
+        # reported only if the deck needs it (see `problems`).
+        self.broken = broken or {}
+
+    def problems(self, name: str) -> Diagnostics:
+        return self.broken.get(name, Diagnostics())
 
     def __contains__(self, name: str) -> bool:
         return name in self.layouts
@@ -167,13 +181,52 @@ def load_layouts(deck_layout_dirs: tuple[Path, ...] = ()) -> LayoutSet:
         layers.append(layer)
     resolver = _Resolver(layers, diags)
     layouts: dict[str, Layout] = {}
+    broken: dict[str, Diagnostics] = {}
     for name in resolver.names():
-        layout = resolver.resolve(name)
+        if resolver.top(name) == 0 and len(layers) > 1:
+            layout = _builtin_over_deck(resolver, name, broken)
+        else:
+            layout = resolver.resolve(name)
         if layout is not None:
             layouts[name] = layout
     if diags:
         raise DeckError(diags)
-    return LayoutSet(layouts)
+    return LayoutSet(layouts, broken)
+
+
+def _builtin_over_deck(resolver: _Resolver, name: str,
+                       broken: dict[str, Diagnostics]) -> Layout | None:
+    """Resolve a layout only the package defines, which may extend one a deck overrides.
+
+    Its problems then come from the deck's override, so they are said there, and only when the
+    deck needs the layout: an unused built-in layout must not fail a deck.
+    """
+    main = resolver.diags
+    resolver.diags = scratch = Diagnostics()
+    try:
+        layout = resolver.resolve(name)
+    finally:
+        resolver.diags = main
+    if not scratch:
+        return layout
+    parent, where = name, resolver.layers[0][name].pos
+    while (node := resolver.layers[0].get(parent)) is not None:
+        up = ys.text(node.get("extends"), "", Diagnostics())
+        if up is None or up == parent:
+            break
+        parent = up
+        layer = resolver.top(parent)
+        if layer:
+            where = resolver.layers[layer][parent].pos
+            break
+    said = Diagnostics()
+    for diag in scratch.items:
+        said.add(where, f"{parent}", f"the built-in layout '{name}' builds on your layout "
+                 f"'{parent}', and then {diag.message}",
+                 f"keep what '{name}' needs in your '{parent}', or override '{name}' as well")
+    broken[name] = said
+    resolver.done = {k: v for k, v in resolver.done.items() if k[1] != 0 or v is not None}
+    return None
 
 
 def _read_layout_file(path: Path, diags: Diagnostics) -> dict[str, ys.Map]:
@@ -329,11 +382,15 @@ def _read_element(name: str, spec: ys.Map, path: str, diags: Diagnostics,
         parsed = _option(k, value, where, diags)
         if parsed is not None:
             options[k] = parsed
-    return Element(name, kind, options, spec.pos)
+        if k == "fields":
+            options["field-styles"] = flow_styles(value, where, diags)
+    positions = dict(inherited.option_pos) if inherited else {}
+    positions.update({key.value: value.pos for key, value in spec})
+    return Element(name, kind, options, spec.pos, positions)
 
 
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "field": FIELDS, "color": COLORS, "fill": COLORS, "align": ALIGNS, "weight": WEIGHTS,
+    "color": COLORS, "fill": COLORS, "align": ALIGNS, "weight": WEIGHTS,
     "valign": ("top", "middle", "bottom"),
 }
 
@@ -358,7 +415,10 @@ def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
         return number
     if key == "max-lines":
         return ys.integer(node, where, diags, lo=1, hi=50)
-    if key in ("italic", "uppercase", "draw"):
+    if key == "icon" and isinstance(node, ys.Scalar) and node.value.lower() not in (
+            "true", "yes", "on", "false", "no", "off"):
+        return ys.text(node, where, diags)  # an icon's name
+    if key in ("italic", "uppercase", "draw", "inline", "icon"):
         value = ys.text(node, where, diags)
         if value is None:
             return None
@@ -368,12 +428,17 @@ def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
             return False
         diags.add(node.pos, where, f"must be true or false, not '{value}'")
         return None
-    if key in ("fields",):
-        values = ys.text_list(node, where, diags)
-        for value in values:
-            if value not in FIELDS:
-                diags.add(node.pos, where, f"unknown field '{value}'", did_you_mean(value, FIELDS))
-        return values
+    if key == "fields":
+        return _flow_fields(node, where, diags)
+    if key == "fallback":
+        return ys.text_list(node, where, diags)
+    if key == "field":
+        value = ys.text(node, where, diags)
+        if value is not None and not FIELD_RE.match(value):
+            diags.add(node.pos, where, f"'{value}' is not a field name",
+                      "name a field the deck declares, e.g. title or body")
+            return None
+        return value
     if key == "labels":
         labels = ys.mapping(node, where, diags)
         out: dict[str, str] = {}
@@ -392,6 +457,56 @@ def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
                   did_you_mean(value, choices) or "use one of " + ", ".join(choices))
         return None
     return value
+
+
+def _flow_fields(node: ys.Node, where: str, diags: Diagnostics) -> tuple[str, ...] | None:
+    """A flow's `fields:` entries: names, or {field: NAME, label, bullet, italic, bold, color}.
+
+    Which names the deck declares is checked when a deck is drawn: layouts serve every deck.
+    """
+    seq = ys.sequence(node, where, diags)
+    if seq is None:
+        return None
+    names: list[str] = []
+    for i, item in enumerate(seq):
+        path = ys.join(where, i)
+        if isinstance(item, ys.Map):
+            ys.check_keys(item, FIELD_STYLE_KEYS, path, diags, required=("field",))
+            name = ys.text(item.get("field"), path + ".field", diags)
+        else:
+            name = ys.text(item, path, diags, required=True)
+        if name is None:
+            continue
+        if not FIELD_RE.match(name):
+            diags.add(item.pos, path, f"'{name}' is not a field name")
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+def flow_styles(node: ys.Node, where: str, diags: Diagnostics) -> dict[str, dict[str, object]]:
+    """Per-field styles given in a flow's `fields:` list, by field name."""
+    out: dict[str, dict[str, object]] = {}
+    for i, item in enumerate(node if isinstance(node, ys.Seq) else ()):
+        if not isinstance(item, ys.Map) or not isinstance(item.get("field"), ys.Scalar):
+            continue
+        path = ys.join(where, i)
+        style: dict[str, object] = {}
+        for key, value in item:
+            k = key.value
+            if k in ("italic", "bold"):
+                flag = _option("italic", value, f"{path}.{k}", diags)
+                if isinstance(flag, bool):
+                    style[k] = flag
+            elif k == "color":
+                color = _option("color", value, f"{path}.{k}", diags)
+                if color is not None:
+                    style[k] = color
+            elif k in ("label", "bullet"):
+                text = ys.text(value, f"{path}.{k}", diags)
+                style[k] = text if text is not None else ""
+        out[item.get("field").value] = style  # type: ignore[union-attr]
+    return out
 
 
 def _parse_box_length(value: str, pos: Pos, where: str, diags: Diagnostics) -> Length | None:

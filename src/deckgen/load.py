@@ -810,7 +810,7 @@ def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
                       did_you_mean(card.category, categories)
                       or "declare it under `categories:` in deck.yaml")
         return False
-    ok = True
+    ok = _check_refs(card, categories, layer, diags)
     for role, ids in card.recipe:
         for ref in ids:
             target = layer.cards.get(ref)
@@ -833,6 +833,33 @@ def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
                           f"card '{card.id}': '{ref}' is in category '{target.category}' "
                           f"(role {target_cat.role or 'none'}), not a {role} card",
                           _role_hint(role, categories))
+                ok = False
+    return ok
+
+
+def _check_refs(card: Card, categories: dict[str, Category], layer: _Layer,
+                diags: Diagnostics) -> bool:
+    """Each `refs` value names a card, of a category with the field's role if it has one."""
+    ok = True
+    for name, value in card.values.items():
+        spec = layer.fields.get(name)
+        if spec is None or spec.type != "refs" or not isinstance(value, tuple):
+            continue
+        for ref in value:
+            target = layer.cards.get(ref)
+            if target is None:
+                if not (diags and (ref in layer.broken_ids or layer.incomplete)):
+                    diags.add(card.where(name), name,
+                              f"card '{card.id}': no card has the id '{ref}'",
+                              did_you_mean(ref, layer.cards))
+                ok = False
+                continue
+            target_cat = categories.get(target.category)
+            if spec.role is not None and target_cat is not None and target_cat.role != spec.role:
+                diags.add(card.where(name), name,
+                          f"card '{card.id}': '{ref}' is in category '{target.category}' "
+                          f"(role {target_cat.role or 'none'}), not a {spec.role} card",
+                          _role_hint(spec.role, categories))
                 ok = False
     return ok
 

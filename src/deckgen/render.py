@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from deckgen import text as tx
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
+from deckgen.fields import DERIVED
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
 from deckgen.images import prepared_image
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
@@ -24,7 +26,6 @@ DEFAULT_TEXT = parse_color("#1A1A1A")
 POKER = (mm(63.5), mm(88.9))
 FRONTS_KEPT = 2_000  # planned fronts kept for reuse (about 24 MB)
 MIN_READABLE = 5.0  # points; nothing on a card is set smaller
-TEXT_FIELDS = ("title", "subtitle", "body", "items", "prompts", "examples")
 
 
 def type_scale(width: float, height: float) -> float:
@@ -240,6 +241,7 @@ class CardRenderer:
                 diags.add(ref.pos, f"brand.fonts.{role}", f"no layout uses a font called '{role}'",
                           did_you_mean(role, ("heading", "body"))
                           or f"name it in a layout element with `font: {role}`, or remove it")
+        self._check_layout_needs(diags)
         for card in self.deck.cards:
             if card.layout and card.layout not in self.layouts:
                 diags.add(card.where("layout"), "layout",
@@ -254,6 +256,29 @@ class CardRenderer:
                           "shorten the text, split it over two cards, or use a layout with "
                           "more room (e.g. layout: list)")
         return diags
+
+    def _check_layout_needs(self, diags: Diagnostics) -> None:
+        """Layouts name fields the deck declares, and the layouts the deck uses can be built."""
+        known = (*(spec.name for spec in self.deck.fields), *DERIVED)
+        for layout_name in self.layouts.names():
+            layout = self.layouts.get(layout_name)
+            for el in layout.elements:
+                fields = el.get("fields")
+                named = [("field", el.get("field")),
+                         *(("fields", f) for f in (fields if isinstance(fields, tuple) else ()))]
+                for key, name in named:
+                    if isinstance(name, str) and name not in known:
+                        diags.add(el.where(key), f"{layout_name}.elements.{el.name}.{key}",
+                                  f"no field is called '{name}'",
+                                  did_you_mean(name, known)
+                                  or "declare it under `fields:` in deck.yaml")
+        needed = {"standard", "back", "blank"}
+        needed |= {c.layout for c in self.deck.categories if c.layout}
+        needed |= {c.layout for c in self.deck.cards if c.layout}
+        if any(self.is_recipe_category(c) for c in self.deck.categories):
+            needed |= {"recipe", "blank-recipe"}
+        for name in sorted(needed):
+            diags.extend(self.layouts.problems(name).items)
 
     def _layout_hint(self, name: str) -> str:
         return did_you_mean(name, self.layouts.names()) or "layouts: " + ", ".join(
@@ -290,8 +315,8 @@ class CardRenderer:
         layout = self.front(card).layout
         owner = f"card '{card.id}'"
         checked: set[str] = set()
-        for field in TEXT_FIELDS:
-            for item in _values(card, field):
+        for field in _text_fields(self.deck, card):
+            for item in _values(card, field, self.deck):
                 if self._check_element_glyphs(layout, field, item, card.where(field), field,
                                               owner, diags):
                     checked.add(field)
@@ -301,7 +326,7 @@ class CardRenderer:
                 fields = el.get("fields")
                 for field in fields if isinstance(fields, tuple) else ("body",):
                     italic = el.flag("italic") if field == "body" else field == "prompts"
-                    for item in _values(card, field):
+                    for item in _values(card, field, self.deck):
                         self._check_glyphs(item, card.where(field), field, owner, diags, chain,
                                            italic=italic)
                     checked.add(field)
@@ -310,10 +335,10 @@ class CardRenderer:
                     self._check_glyphs(item, card.where("items"), "items", owner, diags,
                                        self.style(el).chain, bold=True)
                 checked.add("items")
-        for field in TEXT_FIELDS:
+        for field in _text_fields(self.deck, card):
             if field not in checked:
                 # Not on the card's face, but other outputs may print it: check the body fonts.
-                for item in _values(card, field):
+                for item in _values(card, field, self.deck):
                     self._check_glyphs(item, card.where(field), field, owner, diags, self.body)
 
     # -- planning -----------------------------------------------------------------------
@@ -469,10 +494,28 @@ def _shifted(op: _Op, dy: float) -> _Op:
     return _Op(paint)
 
 
-def _values(card: Card, field: str) -> tuple[str, ...]:
-    value = getattr(card, field, None)
+def _text_fields(deck: Deck, card: Card) -> tuple[str, ...]:
+    """The card's fields that are read as text (pictures and addresses are not)."""
+    return tuple(name for name in card.values
+                 if (spec := deck.field_spec(name)) is None or spec.type not in ("image", "url"))
+
+
+def _values(card: Card, field: str, deck: Deck | None = None) -> tuple[str, ...]:
+    """The texts a card's field shows: one per list entry, a number as its declared label, a
+    reference as the title of the card it names."""
+    value = card.values.get(field)
+    if value is None:
+        return ()
     if isinstance(value, tuple):
-        return tuple(v for v in value if v)
+        entries = tuple(v for v in value if v)
+        spec = deck.field_spec(field) if deck is not None else None
+        if deck is not None and spec is not None and spec.type == "refs":
+            return tuple((t.title if (t := deck.card_by_id(v)) is not None else v)
+                         for v in entries)
+        return entries
+    if isinstance(value, (int, float)):
+        spec = deck.field_spec(field) if deck is not None else None
+        return (spec.label(value) if spec is not None else f"{value:g}",)
     return (value,) if isinstance(value, str) and value else ()
 
 
@@ -498,39 +541,54 @@ def _bold(el: Element) -> bool:
     return el.str_opt("weight", "regular") != "regular"
 
 
-LEVEL_LABELS = ("Function", "Feature", "Experience", "Complete product", "Portfolio")
+def _template(r: CardRenderer, card: Card, template: str) -> str | None:
+    """`template` with each {field} replaced by what the card shows for it ({field|lower} in
+    lower case); None when a field it names is empty."""
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        shown = ", ".join(_values(card, match.group(1), r.deck))
+        missing = missing or not shown
+        return shown.lower() if match.group(2) == "lower" else shown
+
+    text = _PLACEHOLDER.sub(value, template)
+    return None if missing else text
 
 
-def _card_tags(card: Card) -> str:
-    """Family and size level of an interaction card, shown where a subtitle would be."""
-    parts = []
-    if card.family:
-        parts.append(card.family.replace("control-trust", "control & trust").capitalize())
-    if card.level:
-        parts.append(f"size: {LEVEL_LABELS[card.level - 1].lower()}")
-    return " · ".join(parts)
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_-]*)(?:\|(lower))?\}")
 
 
-def _field_text(renderer: CardRenderer, subject: _Subject, field: str) -> str | None:
+def _field_text(renderer: CardRenderer, subject: _Subject, field: str,
+                el: Element | None = None) -> str | None:
+    """What a text element shows for `field`: a derived value, or the card's own, with list
+    entries one per line (or run together with `separator:` when `inline: true`)."""
     card = subject.card
-    if field == "category":
-        return subject.category.name
-    if field == "question":
-        return subject.category.question or None
-    if field == "role":
-        return subject.category.role
-    if field == "deck-title":
-        return renderer.deck.title
-    if field == "deck-subtitle":
-        return renderer.deck.subtitle
-    if field == "brand-name":
-        return renderer.deck.brand.name
+    derived: dict[str, Callable[[], str | None]] = {
+        "category": lambda: subject.category.name,
+        "question": lambda: subject.category.question or None,
+        "role": lambda: subject.category.role,
+        "deck-title": lambda: renderer.deck.title,
+        "deck-subtitle": lambda: renderer.deck.subtitle,
+        "brand-name": lambda: renderer.deck.brand.name,
+    }
+    if field in derived:
+        return derived[field]()
     if card is None:
         return None
-    if field == "subtitle" and not card.subtitle and (card.family or card.level):
-        return _card_tags(card)
-    value = getattr(card, field, None)
-    return value if isinstance(value, str) else None
+    shown = _values(card, field, renderer.deck)
+    if not shown and el is not None:
+        # e.g. an interaction card without a subtitle shows its family and size instead
+        fallback = el.get("fallback")
+        parts = [_template(renderer, card, t) for t in fallback] \
+            if isinstance(fallback, tuple) else []
+        text = " · ".join(p for p in parts if p)
+        return text or None
+    if not shown:
+        return None
+    inline = el is not None and el.flag("inline")
+    separator = el.str_opt("separator", ", ") if el is not None else ", "
+    return separator.join(shown) if inline else "\n".join(shown)
 
 
 # -- element drawers: each plans its painting and returns the lowest y it used -----------------
@@ -631,19 +689,30 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 
 def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
     field = el.str_opt("field", "title")
-    value = _field_text(r, s, field)
+    value = _field_text(r, s, field, el)
     if not value:
         return None
     if el.flag("uppercase"):
         value = value.upper()
-    spans = tx.parse_inline(value, bold=_bold(el), italic=el.flag("italic"))
+    label = el.get("label")
+    blocks = []
+    for i, line in enumerate(value.split("\n")):
+        spans = tx.parse_inline(line, bold=_bold(el), italic=el.flag("italic"))
+        if i == 0 and isinstance(label, str) and label:
+            # The label reads as the start of the text, set apart by weight alone.
+            spans = (tx.Span(label + " ", True, el.flag("italic")), *spans)
+        blocks.append(tx.Block(spans))
     style = r.style(el)
-    fit = tx.fit([tx.Block(spans)], style, box.w, box.h)
+    fit = tx.fit(blocks, style, box.w, box.h)
     plan.sizes.append(Sizing(el.name, fit.size, style.size, style.min_size))
     if not fit.fits and s.card is not None:
         plan.overflows.append(Overflow(field, fit.overflow_lines, fit.size))
     color = r.color(el.str_opt("color", "text"), s.category)
-    x, top, width = box.x, box.top, box.w
+    height = min(fit.height, box.h)
+    valign = el.str_opt("valign", "top")
+    room = box.h - height
+    top = box.top - (room if valign == "bottom" else room / 2 if valign == "middle" else 0.0)
+    x, width = box.x, box.w
     plan.tops[el.name] = top
 
     def paint(c: Canvas) -> None:
@@ -651,7 +720,7 @@ def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         tx.draw(c, fit, x, top, width)
 
     plan.ops.append(_Op(paint))
-    return box.top - min(fit.height, box.h)
+    return top - height
 
 
 def _rule(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
@@ -692,40 +761,60 @@ class _Group:
 LABEL_SCALE = 0.72  # flow labels ("ASK") relative to the flow's text
 
 
+# How format v1's list fields read in a flow unless the layout says otherwise.
+_V1_FLOW: dict[str, dict[str, object]] = {
+    "items": {"bullet": "•"},
+    "prompts": {"bullet": "–", "italic": True, "label": True},
+    "examples": {"bullet": "–", "label": True},
+}
+
+
 def _flow_groups(r: CardRenderer, el: Element, s: _Subject,
                  label_scale: float = LABEL_SCALE) -> list[tuple[str, _Group]]:
     card = s.card
     if card is None:
         return []
     accent = r.color("category", s.category)
-    body_color = r.color(el.str_opt("color", "text"), s.category)
     labels = el.get("labels")
     label_map = labels if isinstance(labels, dict) else {}
-    italic = el.flag("italic")
+    styles = el.get("field-styles")
+    style_map = styles if isinstance(styles, dict) else {}
     numbered = el.str_opt("label", "") == "numbered"
     groups: list[tuple[str, _Group]] = []
     fields = el.get("fields")
     for field in fields if isinstance(fields, tuple) else ("body",):
-        if field == "body" and card.body:
-            paragraphs = [p.strip() for p in card.body.split("\n\n") if p.strip()]
-            blocks = [tx.Block(tx.parse_inline(p, italic=italic),
+        entries = _values(card, field, r.deck)
+        if not entries:
+            continue
+        found = style_map.get(field)
+        given: dict[str, object] = found if isinstance(found, dict) else {}
+        v1 = _V1_FLOW.get(field, {})
+        color = r.color(str(given.get("color", el.str_opt("color", "text"))), s.category)
+        spec = r.deck.field_spec(field)
+        is_list = spec is not None and spec.type in ("list", "refs")
+        # The element's `italic` sets its running text; lists keep their own style.
+        italic = bool(given.get("italic", v1.get("italic", not is_list and el.flag("italic"))))
+        bold = bool(given.get("bold", False))
+        label = given.get("label", label_map.get(field))
+        if label is None and v1.get("label"):
+            label = field.title()
+        if isinstance(label, str) and label:
+            groups.append((field, _Group([tx.Block(tx.parse_inline(label.upper(), bold=True),
+                                                   size_scale=label_scale)], accent, label=True)))
+        if is_list:
+            bullet = str(given.get("bullet", v1.get("bullet", "•")))
+            if bullet == "–" and len(entries) == 1 and "bullet" not in given:
+                bullet = ""  # a single example needs no dash
+            counted = (numbered and field == "items") or bullet == "numbered"
+            blocks = [tx.Block(tx.parse_inline(e, bold=bold, italic=italic),
+                               bullet=f"{i + 1}." if counted else bullet or None,
+                               space_before=0.3 if bullet == "•" else 0.2)
+                      for i, e in enumerate(entries)]
+        else:
+            paragraphs = [p.strip() for e in entries for p in e.split("\n\n") if p.strip()]
+            blocks = [tx.Block(tx.parse_inline(p, bold=bold, italic=italic),
                                space_before=0.55 if i else 0.0) for i, p in enumerate(paragraphs)]
-            groups.append(("body", _Group(blocks, body_color)))
-        elif field == "items" and card.items:
-            blocks = [tx.Block(tx.parse_inline(item), bullet=f"{i + 1}." if numbered else "•",
-                               space_before=0.3) for i, item in enumerate(card.items)]
-            groups.append(("items", _Group(blocks, body_color)))
-        elif field in ("prompts", "examples") and getattr(card, field):
-            label = str(label_map.get(field, field.title()))
-            if label:
-                groups.append((field, _Group([tx.Block(tx.parse_inline(label.upper(), bold=True),
-                                                        size_scale=label_scale)], accent,
-                                                label=True)))
-            entries = getattr(card, field)
-            blocks = [tx.Block(tx.parse_inline(e, italic=field == "prompts"),
-                               bullet="–" if len(entries) > 1 else None, space_before=0.2)
-                      for e in entries]
-            groups.append((field, _Group(blocks, body_color)))
+        groups.append((field, _Group(blocks, color)))
     return groups
 
 
@@ -822,28 +911,36 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
 
 
 def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    """A ladder over a number field: one bar per step from its min to its max."""
     card = s.card
-    if card is None or card.level is None:
+    field = el.str_opt("field", "level")
+    value = card.values.get(field) if card is not None else None
+    spec = r.deck.field_spec(field)
+    if not isinstance(value, (int, float)) or spec is None:
         return None
-    level = card.level
+    lo = int(spec.min if spec.min is not None else 1)
+    steps = max(1, min(int(spec.max if spec.max is not None else lo + 4) - lo + 1, 12))
+    level = int(value) - lo + 1
     accent = r.color(el.str_opt("color", "category"), s.category)
     tint = accent.mix(WHITE, 0.8)
     # The ladder is drawn at poker size in the layout; it grows with the type like the label.
-    bar_w = mm(3.2) * r.scale
-    gap = mm(1.3) * r.scale
+    bar_w = mm(3.2) * r.scale * min(1.0, 5 / steps)
+    gap = mm(1.3) * r.scale * min(1.0, 5 / steps)
     max_h = box.h * 0.92 * r.scale
     label_style = r.style(Element("lvl", "text", {"size": 7, "weight": "bold"}))
-    label = tx.fit([tx.Block(tx.parse_inline(f"Level {level} of 5", bold=True))], label_style,
-                   box.w - 5 * (bar_w + gap), 30)
+    template = el.str_opt("label", "{value} / {max}")
+    text = template.replace("{value}", f"{int(value)}").replace("{max}", f"{lo + steps - 1}")
+    label = tx.fit([tx.Block(tx.parse_inline(text, bold=True))], label_style,
+                   box.w - steps * (bar_w + gap), 30)
     base_y = box.top - max_h
 
     def paint(c: Canvas) -> None:
-        for i in range(5):
-            h = max_h * (i + 1) / 5
+        for i in range(steps):
+            h = max_h * (i + 1) / steps
             r.paint(c, accent if i < level else tint)
             c.rect(box.x + i * (bar_w + gap), base_y, bar_w, h, stroke=0, fill=1)
         r.paint(c, accent)
-        tx.draw(c, label, box.x + 5 * (bar_w + gap) + mm(1) * r.scale,
+        tx.draw(c, label, box.x + steps * (bar_w + gap) + mm(1) * r.scale,
                 base_y + label.height + mm(0.2) * r.scale,
                 box.w)
 
@@ -855,7 +952,8 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     labels = el.get("labels")
     label_map = labels if isinstance(labels, dict) else {}
     rows: list[tuple[str, str, list[tuple[str, Color]]]] = []
-    order = ("who", "when", "what", "where", "why", "measure")
+    # Rows follow the order of the layout's labels: the deck's reading order of a recipe.
+    order = tuple(label_map) or ROLES
     refs = dict(s.card.recipe) if s.card is not None else {}
     for role in order:
         if s.card is not None and role not in refs:
@@ -871,7 +969,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     blank = s.card is None
     label_style = r.style(el, size=el.num("size", 8) * 0.78, min_size=5)
     label_w = mm(13.5) * r.scale
-    row_h = box.h / len(ROLES) if blank else min(box.h / len(rows), mm(9.5) * r.scale)
+    row_h = box.h / len(order) if blank else min(box.h / len(rows), mm(9.5) * r.scale)
     value_w = box.w - label_w - (mm(9) if blank else 0)
     fits: list[tuple[tx.Fit, tx.Fit | None, Color | None]] = []
     for role, label, values in rows:
