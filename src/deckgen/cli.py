@@ -239,6 +239,40 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
 
 
 @main.command()
+@DECK_ARG
+@click.option("--for", "which", type=click.Choice(["cards", "deck"]), default="cards",
+              show_default=True, help="The schema of card files, or of deck.yaml.")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Write cards.schema.json and deck.schema.json into this folder instead.")
+def schema(deck: Path, which: str, out: Path | None) -> None:
+    """Print a JSON Schema of DECK's files, for completion in an editor.
+
+    Put `# yaml-language-server: $schema=PATH` at the top of a YAML file to use it.
+    """
+    from deckgen.load import load_deck
+    from deckgen.schema import card_file_schema, deck_file_schema
+
+    try:
+        loaded = load_deck(deck)
+    except DeckError as error:
+        _fail(error)
+    documents = {"cards": card_file_schema(loaded), "deck": deck_file_schema(loaded)}
+    if out is None:
+        click.echo(json.dumps(documents[which], indent=2, ensure_ascii=False))
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, document in documents.items():
+            path = out / f"{name}.schema.json"
+            path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+            click.echo(f"wrote {path}")
+    except OSError as exc:
+        click.echo(f"{out}: cannot write ({exc.strerror or exc})", err=True)
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--from", "base", default="builtin:prepersonalization", show_default=True,
               help="The deck to extend: builtin:NAME or a path to a deck folder.")

@@ -30,11 +30,18 @@ from deckgen.model import (
     slug,
 )
 from deckgen.resources import builtin_deck
-from deckgen.units import CARD_SIZES_MM, Color, UnitError, mm, parse_color, parse_length
+from deckgen.units import (
+    CARD_SIZES_MM,
+    PAPER_NAMES,
+    Color,
+    UnitError,
+    mm,
+    parse_color,
+    parse_length,
+)
 from deckgen.workbook_model import Workbook
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-PAPERS = ("a4", "letter")
 MAX_CARDS_PER_FILE = 20_000
 MAX_EXTENDS_DEPTH = 8
 
@@ -284,9 +291,9 @@ def _read_paper(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
     value = ys.text(node, "paper", diags)
     if value is None or node is None:
         return
-    if value.lower() not in PAPERS:
+    if value.lower() not in PAPER_NAMES:
         diags.add(node.pos, "paper", f"unknown paper '{value}'",
-                  did_you_mean(value.lower(), PAPERS) or "use a4 or letter")
+                  did_you_mean(value.lower(), PAPER_NAMES) or "use a4 or letter")
         return
     layer.paper = value.lower()
 
