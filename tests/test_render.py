@@ -487,3 +487,16 @@ def test_a_category_icon_sits_in_the_band_of_fronts_and_blanks(
         pdf.close()
     blank = PdfReader(tmp_path / "blank-cards.pdf")
     assert any("/XObject" in str(page.get("/Resources", {})) for page in blank.pages)
+
+
+def test_a_category_name_too_long_for_its_band_is_reported_once_at_deck_yaml(
+        make_deck: Callable[..., Path]) -> None:
+    long_name = "Audiences and their many very different segments of readers on every continent"
+    deck = MINI_DECK.format(size="poker").replace("name: Audiences", f"name: {long_name}")
+    root = make_deck(deck_yaml=deck)
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1
+    heads = [ln for ln in result.output.splitlines() if ": " in ln and ln.startswith("/")]
+    assert len(heads) == 1, result.output
+    assert heads[0].split(": ", 1)[0].endswith("deck/deck.yaml:8:5")
+    assert "categories.audiences.name: category 'audiences': the name does not fit" in heads[0]
