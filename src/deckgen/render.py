@@ -180,7 +180,9 @@ class CardRenderer:
     def blank(self, category: Category) -> CardFace:
         key = ("blank", category.id)
         if key not in self._faces:
-            name = "blank-recipe" if self.is_recipe_category(category) else "blank"
+            # A deck whose override left `blank-recipe` unusable is told so by `check`.
+            name = "blank-recipe" if self.is_recipe_category(category) and \
+                "blank-recipe" in self.layouts else "blank"
             self._faces[key] = CardFace(self, _Subject(category, None, "blank"),
                                         self.layouts.get(name), f"blank-{category.id}")
         return self._faces[key]
