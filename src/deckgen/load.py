@@ -266,6 +266,24 @@ def _length(node: ys.Node | None, path: str, diags: Diagnostics, *, lo: float,
 
 
 def _color(node: ys.Node | None, path: str, diags: Diagnostics) -> Color | None:
+    if isinstance(node, ys.Map):
+        # Both values: the screen shows the brand's own RGB, print uses its own CMYK.
+        ys.check_keys(node, ("rgb", "cmyk"), path, diags)
+        screen = _color(node.get("rgb"), path + ".rgb", diags)
+        press = _color(node.get("cmyk"), path + ".cmyk", diags)
+        if screen is not None and node.get("rgb") is not None and screen.cmyk is not None:
+            diags.add(node.get("rgb").pos, path + ".rgb",  # type: ignore[union-attr]
+                      "give rgb as #RRGGBB", "the CMYK value goes under cmyk:")
+            return None
+        if press is not None and node.get("cmyk") is not None and press.cmyk is None:
+            diags.add(node.get("cmyk").pos, path + ".cmyk",  # type: ignore[union-attr]
+                      "give cmyk as cmyk(c, m, y, k)", "the RGB value goes under rgb:")
+            return None
+        if screen is None or press is None:
+            if not node.entries:
+                diags.add(node.pos, path, "no colour given", 'write {rgb: "#…", cmyk: "cmyk(…)"}')
+            return screen or press
+        return Color(screen.rgb, press.cmyk)
     if isinstance(node, ys.Scalar) and node.null:
         # `color: #1F3A5F` without quotes is a comment, so YAML sees no value at all.
         after = (source_line(node.pos) or "")[max(node.pos.col - 1, 0):]
