@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
     """Everything `validate` reports beyond loading: layouts, glyphs, overflow, workbook refs."""
     diags = Diagnostics()
     _check_size(deck, diags)
-    diags.extend(renderer.check().items)
+    diags.merge(renderer.check())
     if deck.workbook is not None:
         from deckgen.workbook_load import check_workbook_refs
 
@@ -49,21 +50,26 @@ def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
     return diags
 
 
-def load_checked(folder: Path, *, cmyk: bool = False) -> tuple[Deck, CardRenderer]:
+def load_checked(folder: Path, *, cmyk: bool = False,
+                 warn: Callable[[str], None] | None = None) -> tuple[Deck, CardRenderer]:
+    """The deck and its drawer, once every check passed; warnings go to `warn`."""
     deck = load_deck(folder)
     renderer = CardRenderer(deck, cmyk=cmyk)
     diags = check_deck(deck, renderer)
     if diags:
         raise DeckError(diags)
+    if diags.warnings:
+        (warn or log.warning)(diags.format_warnings())
     return deck, renderer
 
 
 def build(folder: Path, out_dir: Path, options: BuildOptions,
-          progress: Progress | None = None) -> list[Path]:
+          progress: Progress | None = None,
+          warn: Callable[[str], None] | None = None) -> list[Path]:
     """Write the requested outputs into `out_dir`; on any problem, change nothing there."""
     if progress is not None:
         progress("checking", 0, 0)
-    deck, renderer = load_checked(folder, cmyk=options.cmyk)
+    deck, renderer = load_checked(folder, cmyk=options.cmyk, warn=warn)
     return write_outputs(deck, renderer, out_dir, options, progress)
 
 

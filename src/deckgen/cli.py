@@ -35,6 +35,10 @@ def _report(error: DeckError) -> None:
         click.echo("Layouts, fonts and text fit are checked once these are fixed.", err=True)
 
 
+def _warn(text: str) -> None:
+    click.echo(text, err=True)
+
+
 def _fail(error: DeckError, nothing_written: bool = False) -> None:
     _report(error)
     if nothing_written:
@@ -55,7 +59,7 @@ def validate(deck: Path) -> None:
     from deckgen.build import load_checked
 
     try:
-        loaded, _ = load_checked(deck)
+        loaded, _ = load_checked(deck, warn=_warn)
     except DeckError as error:
         _fail(error)
     click.echo(f"{deck}: {_count(len(loaded.cards), 'card')} in "
@@ -220,7 +224,7 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
     started = time.monotonic()
     try:
         with _terminate_as_interrupt():
-            written = run_build(deck, out, options, progress)
+            written = run_build(deck, out, options, progress, warn=_warn)
     except DeckError as error:
         progress.clear()
         _fail(error, nothing_written=True)
@@ -370,7 +374,7 @@ def _rebuild(deck: Path, out: Path, options: BuildOptions) -> tuple[Path, ...] |
 
     stamp = time.strftime("%H:%M:%S")
     try:
-        loaded, renderer = load_checked(deck, cmyk=options.cmyk)
+        loaded, renderer = load_checked(deck, cmyk=options.cmyk, warn=_warn)
         inside = deck.resolve()
         sources = tuple(sorted({path.resolve() for path in loaded.sources
                                 if not path.resolve().is_relative_to(inside)}))

@@ -14,6 +14,7 @@ from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen import text as tx
+from deckgen.contrast import check_contrast
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fields import DERIVED
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
@@ -142,7 +143,8 @@ class CardRenderer:
         self.numbers = {card.id: i + 1 for i, card in enumerate(deck.cards)}
         self.total = len(deck.cards)
         self.text_color = deck.color("text", DEFAULT_TEXT)
-        self.muted = self.text_color.mix(WHITE, 0.42)
+        # Grey enough to step back, dark enough to read: 4.5:1 or more on white.
+        self.muted = self.text_color.mix(WHITE, 0.3)
         self._faces: dict[tuple[str, str], CardFace] = {}
         self._fronts_kept = 0
         spec = deck.card
@@ -264,6 +266,8 @@ class CardRenderer:
                           f"{round(overflow.size, 1):g} pt",
                           "shorten the text, split it over two cards, or use a layout with "
                           "more room (e.g. layout: list)")
+        layouts = {name: self.layouts.get(name) for name in self.layouts.names()}
+        check_contrast(self, layouts, diags)
         for (cat_id, field), overflow in band_overflows.items():
             category = self.deck.category(cat_id)
             what = "name" if field == BAND_NAME else "question"
