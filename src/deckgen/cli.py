@@ -192,17 +192,24 @@ def _cannot_write(error: OutputError) -> NoReturn:
                    "without it share one sheet).")
 @click.option("--category", "categories", multiple=True, metavar="ID",
               help="Blank cards for this category only (repeatable); alone, a full sheet.")
+@click.option("--printer-margin", type=click.FloatRange(0, 40), default=5.0, show_default=True,
+              metavar="MM", help="Paper edge your printer leaves blank: marks and labels stay "
+                                 "inside it.")
+@click.option("--target", "targets", multiple=True, metavar="NAME",
+              help="Also write this print target (repeatable; see `deckgen targets`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | None,
           duplex: str, back_offset: tuple[float, float], cmyk: bool, blank_count: int | None,
-          categories: tuple[str, ...], quiet: bool) -> None:
+          categories: tuple[str, ...], printer_margin: float, targets: tuple[str, ...],
+          quiet: bool) -> None:
     """Build every output of DECK into OUT."""
     from deckgen.build import build as run_build
 
     outputs = only or ("cards", "print-shop", "blank", "workbook", *(("png",) if png else ()))
     options = BuildOptions(outputs=tuple(outputs), paper=paper, duplex=duplex,  # type: ignore[arg-type]
                            back_offset=back_offset, cmyk=cmyk, blank_count=blank_count,
-                           blank_categories=categories)
+                           blank_categories=categories,
+                           printer_margin=printer_margin * 72 / 25.4, targets=targets)
     progress = _Progress(not quiet and sys.stderr.isatty())
     started = time.monotonic()
     try:

@@ -44,6 +44,8 @@ class BuildOptions:
     blank_count: int | None = None
     blank_categories: tuple[str, ...] = ()
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    printer_margin: float = 5 * 72 / 25.4  # points a home printer leaves blank at every edge
+    targets: tuple[str, ...] = ()  # print targets by name (see targets.py), beyond the v1 outputs
 
 
 def _canvas(target: BinaryIO | str, deck: Deck, subject: str, *, cmyk: bool,
@@ -143,7 +145,8 @@ def sheet_capacity(deck: Deck, options: BuildOptions) -> int:
     from deckgen.impose import plan_sheet
 
     spec = deck.card
-    return plan_sheet(options.paper or deck.paper, spec.width, spec.height, spec.bleed).per_sheet
+    return plan_sheet(options.paper or deck.paper, spec.width, spec.height, spec.bleed,
+                      options.printer_margin).per_sheet
 
 
 def blank_counts(deck: Deck, options: BuildOptions) -> list[tuple[Category, int]]:
@@ -194,7 +197,7 @@ def _write_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str, optio
                   plan_sheet: Callable[..., object]) -> None:
     spec = deck.card
     paper = options.paper or deck.paper
-    plan = plan_sheet(paper, spec.width, spec.height, spec.bleed)
+    plan = plan_sheet(paper, spec.width, spec.height, spec.bleed, options.printer_margin)
     paper_size = (plan.paper_w, plan.paper_h)  # type: ignore[attr-defined]
     canvas = _canvas(out, deck, subject, cmyk=renderer.cmyk, pagesize=paper_size)
     label_font = load_family("Lato").regular
