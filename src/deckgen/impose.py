@@ -618,12 +618,15 @@ class _Notes:
     bar: NotePlace | None
 
 
-def sheet_label(title: str, sheet: int, sheets: int, side: Side) -> str:
-    text = f"sheet {sheet}/{sheets} · {side}s"
+def sheet_label(title: str, sheet: int, sheets: int, side: str) -> str:
+    # A side names what the page holds; anything else (gutter-fold) is said as it is.
+    text = f"sheet {sheet}/{sheets} · {side}s" if side in get_args(Side) else (
+        f"sheet {sheet}/{sheets} · {side}")
     return f"{title} · {text}" if title else text
 
 
-def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str) -> _Notes:
+def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str, side: str = "front",
+                ) -> _Notes:
     """Place the scale bar, then the longest sheet label, shortening the title if it must."""
     bar = place_note(
         plan, *scale_bar_size(font), sides=("bottom", "top", "right", "left"), start_first=False
@@ -632,7 +635,7 @@ def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str) -> _Notes:
     text_h, _ = _text_height(font, NOTE_SIZE)
     candidates = [title] + [title[:n].rstrip() + "…" for n in range(len(title) - 1, 0, -1)] + [""]
     for short in candidates if title else [""]:
-        widest = sheet_label(short, sheets, sheets, "front")
+        widest = sheet_label(short, sheets, sheets, side)
         w = pdfmetrics.stringWidth(widest, font, NOTE_SIZE)
         place = place_note(
             plan, w, text_h, sides=("bottom", "top", "left", "right"), start_first=True, taken=taken
@@ -643,7 +646,7 @@ def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str) -> _Notes:
 
 
 def _draw_notes(
-    canvas: Canvas, notes: _Notes, font: str, sheet: int, sheets: int, side: Side
+    canvas: Canvas, notes: _Notes, font: str, sheet: int, sheets: int, side: str
 ) -> None:
     if notes.bar is not None:
         _draw_note(canvas, notes.bar, lambda: draw_scale_bar(canvas, font))
