@@ -14,6 +14,7 @@ import pikepdf
 from PIL import Image
 
 from deckgen.images import limit_ink, rgb_to_cmyk
+from deckgen.preflight import decode_image
 from deckgen.targets import Target
 
 MM = 72 / 25.4
@@ -154,8 +155,11 @@ def _press_colour(pdf: pikepdf.Pdf, target: Target) -> None:
 def _press_image(pdf: pikepdf.Pdf, image: Any, target: Target) -> None:
     """Convert an image to DeviceCMYK within the ink limit; for PDF/X-1a, which allows no
     transparency, its soft mask becomes an explicit (1-bit) mask at a finer resolution."""
-    picture = pikepdf.PdfImage(image).as_pil_image()
-    if picture.mode not in ("CMYK",):
+    picture = decode_image(image)
+    if picture is None:
+        # A kind of image deckgen never writes: convert what a viewer would show.
+        picture = pikepdf.PdfImage(image).as_pil_image()
+    if picture.mode != "CMYK":
         picture = rgb_to_cmyk(picture.convert("RGB"))
     if target.ink_limit is not None:
         picture = limit_ink(picture, target.ink_limit)
@@ -166,7 +170,8 @@ def _press_image(pdf: pikepdf.Pdf, image: Any, target: Target) -> None:
         if key in image:
             del image[key]
     if target.pdfx == "PDF/X-1a:2003" and "/SMask" in image:
-        alpha = pikepdf.PdfImage(image.SMask).as_pil_image().convert("L")
+        alpha = decode_image(image.SMask) or pikepdf.PdfImage(image.SMask).as_pil_image()
+        alpha = alpha.convert("L")
         size = (alpha.width * MASK_SCALE, alpha.height * MASK_SCALE)
         fine = alpha.resize(size, Image.Resampling.BICUBIC)
         # Explicit masks paint where a sample is 0: mark the transparent half with 1.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
-from PIL import Image, ImageMath
+from PIL import Image, ImageChops, ImageMath
 
 from deckgen.diagnostics import DeckError, Diagnostics, Pos
 from deckgen.impose import PAPER_SIZES
@@ -384,10 +385,44 @@ def _scan_xobject(xobject: Any, scan: _Scan, ctm: Matrix, depth: int,
 def _image_ink(xobject: Any, pixels: int) -> float:
     if pixels > MAX_IMAGE_PIXELS:
         return 0.0
-    image = pikepdf.PdfImage(xobject).as_pil_image()
-    if image.mode != "CMYK":
-        return 0.0
-    return max_image_ink(image)
+    image = decode_image(xobject)
+    return max_image_ink(image) if image is not None and image.mode == "CMYK" else 0.0
+
+
+_MODES = {"/DeviceCMYK": "CMYK", "/DeviceRGB": "RGB", "/DeviceGray": "L"}
+
+
+def decode_image(xobject: Any) -> Image.Image | None:
+    """An image XObject's own samples, without applying its mask (which would turn CMYK into
+    RGBA); None for kinds deckgen does not convert (indexed, 16-bit, JPEG 2000...)."""
+    space = xobject.get("/ColorSpace")
+    mode = _MODES.get(str(space)) if isinstance(space, pikepdf.Name) else None
+    if mode is None and isinstance(space, pikepdf.Array) and str(space[0]) == "/ICCBased":
+        mode = {1: "L", 3: "RGB", 4: "CMYK"}.get(int(space[1].get("/N", 0)))
+    if mode is None or int(xobject.get("/BitsPerComponent", 8)) != 8:
+        return None
+    size = (int(xobject.Width), int(xobject.Height))
+    filters = xobject.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else (
+        [str(filters)] if filters is not None else [])
+    if names and names[-1] == "/DCTDecode":
+        image: Image.Image = Image.open(io.BytesIO(xobject.read_raw_bytes()))
+        image.load()
+        if image.mode == "CMYK" and "/Decode" not in xobject:
+            # Adobe writes CMYK JPEGs inverted and says so in the file, not the PDF.
+            image = ImageChops.invert(image) if image.info.get("adobe") else image
+        return image.convert(mode) if image.mode != mode else image
+    if any(name not in ("/FlateDecode", "/LZWDecode", "/ASCII85Decode", "/ASCIIHexDecode",
+                        "/RunLengthDecode") for name in names):
+        return None
+    data = xobject.read_bytes()
+    if len(data) < size[0] * size[1] * len(mode):
+        return None
+    image = Image.frombytes(mode, size, data[: size[0] * size[1] * len(mode)])
+    decode = xobject.get("/Decode")
+    if decode is not None and [float(v) for v in decode][:2] == [1.0, 0.0]:
+        image = ImageChops.invert(image)
+    return image
 
 
 def max_image_ink(image: Image.Image) -> float:
