@@ -230,6 +230,8 @@ def _pdfx(pdf: pikepdf.Pdf, target: Target, _scan: _Scan) -> Result:
         return Result("pdfx", False, "; ".join(problems))
     condition = str(intents[0].get("/OutputConditionIdentifier", ""))
     profile = "embedded profile" if "/DestOutputProfile" in intents[0] else "registered condition"
+    if profile != "embedded profile" and version == "PDF/X-4":
+        profile += "; a strict PDF/X-4 checker also wants the ICC profile embedded"
     return Result("pdfx", True, f"{version}, OutputIntent {condition} ({profile})")
 
 
