@@ -19,6 +19,7 @@ from deckgen.outputs import (
     _draw_face,
     expanded_cards,
     write_cards_sheets,
+    write_pngs,
 )
 from deckgen.pdfx import finish
 from deckgen.preflight import Result, failures, preflight
@@ -136,31 +137,15 @@ def _write_gutter(deck: Deck, renderer: CardRenderer, out: Path, target: Target,
 def _write_png(deck: Deck, renderer: CardRenderer, stage: Path, folder: Path, target: Target,
                options: BuildOptions, progress: Progress | None) -> None:
     """Each face at exactly the vendor's pixel size, rendered from a one-face-per-page PDF."""
-    import pypdfium2 as pdfium
-
     assert target.pixels is not None
     pdf_path = stage / f".{target.name}-faces.pdf"
     write_pages(deck, renderer, pdf_path, "front-back")
-    names = [name for pair in face_names(deck) for name in pair]
-    folder.mkdir(parents=True, exist_ok=True)
+    names = [f"{name}.png" for pair in face_names(deck) for name in pair]
     want_w, want_h = target.pixels
     wrong: list[str] = []
-    doc = pdfium.PdfDocument(str(pdf_path))
     try:
-        for index, name in enumerate(names):
-            page = doc[index]
-            width, _ = page.get_size()
-            image = page.render(scale=want_w / width, draw_annots=False).to_pil().convert("RGB")
-            page.close()
-            if image.size != (want_w, want_h):
-                # The page is the vendor's size to within a pixel's rounding: stretch that pixel.
-                image = image.resize((want_w, want_h), Image.Resampling.LANCZOS)
-            dpi = round(want_w / (width / 72))
-            image.save(folder / f"{name}.png", dpi=(dpi, dpi), compress_level=3)
-            if progress is not None:
-                progress(target.name, index + 1, len(names))
+        write_pngs(pdf_path, folder, names, options.jobs, progress, target.pixels, target.name)
     finally:
-        doc.close()
         os.remove(pdf_path)
     for png in sorted(folder.glob("*.png")):
         with Image.open(png) as written:
