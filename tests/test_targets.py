@@ -34,7 +34,7 @@ LOGO_DECK = POKER_DECK.replace("deck:\n  title: Test Deck\n", textwrap.dedent(""
     brand:
       name: Acme
       logo: assets/logo.png
-      colors: {text: "#1A1A1A", back: "#101010"}
+      colors: {text: "#1A1A1A", back: "#2E6F95"}
     """), 1)
 
 
@@ -175,7 +175,13 @@ def test_drivethrucards_passes_an_independent_check(logo_deck: Path, tmp_path: P
     ink = max_ink_by_ghostscript(path, tmp_path)
     if ink is not None:
         assert ink <= 240.5
-    assert back.getpixel((5, 5)) == back.getpixel((back.width - 5, back.height - 5))
+    orange = [(x, y) for x in range(0, back.width, 2) for y in range(0, back.height // 2, 2)
+              if (lambda p: p[0] > 180 and 60 < p[1] < 160 and p[2] < 90)(back.getpixel((x, y)))]
+    assert orange, "the logo is missing from the back"
+    left, top = min(x for x, _ in orange), min(y for _, y in orange)
+    corner = back.getpixel((left + 2, top + 2))  # inside the logo's box, outside its circle
+    ground = back.getpixel((5, 5))
+    assert max(abs(a - b) for a, b in zip(corner, ground, strict=True)) < 12, (corner, ground)
 
 
 def test_press_colour_rules() -> None:
