@@ -1,0 +1,139 @@
+"""Worksheets for planning: recipe builder, pitch, roadmap, parking lot."""
+
+from __future__ import annotations
+
+from reportlab.pdfgen.canvas import Canvas
+
+from deckgen.units import WHITE, mm
+from deckgen.workbook.context import GAP, Context, rl
+from deckgen.workbook.deckdata import RECIPE_ROWS, category_with_role, deck_levels
+from deckgen.workbook.typeset import text_width
+from deckgen.workbook.worksheets.draw import (
+    draw_block,
+    draw_box,
+    draw_label,
+    grid_table,
+    id_boxes,
+    write_line,
+)
+
+
+def sheet_recipe_builder(c: Canvas, ctx: Context, w: float, h: float) -> None:
+    gap = mm(6)
+    block_h = (h - gap) / 2
+    for i in range(2):
+        _recipe_block(c, ctx, w, block_h, h - i * (block_h + gap))
+
+
+def _recipe_block(c: Canvas, ctx: Context, w: float, h: float, top: float) -> None:
+    """One recipe: a row per ingredient, each with one card-id box and a line to write on."""
+    draw_box(c, 0, top - h, w, h, ctx.pal.rule)
+    draw_label(c, ctx, mm(4), top - mm(7), "Recipe", 10, color=ctx.pal.primary)
+    write_line(c, ctx, mm(22), top - mm(8), w * 0.45)
+    draw_label(c, ctx, w * 0.56, top - mm(7), "Cook", 8, bold=False, color=ctx.pal.muted)
+    write_line(c, ctx, w * 0.56 + mm(9), top - mm(8), w * 0.44 - mm(13))
+    measure = category_with_role(ctx.deck, "measure")
+    rows = [(word, category_with_role(ctx.deck, role), generic)
+            for word, role, generic in RECIPE_ROWS]
+    # The measure that must not get worse while the first one improves.
+    rows.append(("GUARDRAIL", measure, "A measure that must not get worse"))
+    row_h = (h - mm(13)) / len(rows)
+    box_x, box_w = mm(62), mm(26)
+    for i, (word, cat, generic) in enumerate(rows):
+        y = top - mm(12) - (i + 1) * row_h
+        color = cat.color if cat else ctx.pal.primary
+        c.setFillColor(rl(color))
+        c.rect(mm(4), y + mm(1.5), mm(1.6), row_h - mm(3), stroke=0, fill=1)
+        draw_label(c, ctx, mm(8), y + row_h - mm(6), word, 11, color=color)
+        if word == "GUARDRAIL":
+            name = f"{cat.name} · must not get worse" if cat else generic
+        else:
+            name = f"{cat.name} · {cat.question}" if cat else generic
+        draw_label(c, ctx, mm(8), y + row_h - mm(10), name, 6.5, bold=False, color=ctx.pal.muted,
+               width=mm(52))
+        used = id_boxes(c, ctx, box_x, y + row_h - mm(10.5), 1, w=box_w)
+        write_line(c, ctx, box_x + used + mm(5), y + row_h - mm(10.5),
+                    w - box_x - used - mm(9))
+        if i < len(rows) - 1:
+            write_line(c, ctx, mm(4), y, w - mm(8))
+
+
+def sheet_jtbd_pitch(c: Canvas, ctx: Context, w: float, h: float) -> None:
+    top = h
+    draw_label(c, ctx, 0, top - mm(6), "Pitch title", 9, color=ctx.pal.primary)
+    write_line(c, ctx, mm(24), top - mm(7), w - mm(24))
+    top -= mm(16)
+    for lead in ("When", "I want to", "so I can"):
+        draw_label(c, ctx, 0, top - mm(8), lead, 16, color=ctx.pal.primary)
+        lead_w = text_width(lead, ctx.fonts.bold, 16, ctx.fonts) + mm(4)
+        write_line(c, ctx, lead_w, top - mm(9), w - lead_w)
+        write_line(c, ctx, 0, top - mm(19), w)
+        top -= mm(25)
+    draw_label(c, ctx, 0, top - mm(6), "Measure: we will know it works when", 9,
+           color=ctx.pal.primary)
+    write_line(c, ctx, mm(62), top - mm(7), w - mm(62))
+    write_line(c, ctx, 0, top - mm(16), w)
+    top -= mm(24)
+    draw_label(c, ctx, 0, top - mm(5), "Size", 9, color=ctx.pal.primary)
+    x = mm(14)
+    for name, _ in deck_levels(ctx.deck):
+        draw_box(c, x, top - mm(6), mm(3.6), mm(3.6), ctx.pal.muted, WHITE, radius=0.8)
+        draw_label(c, ctx, x + mm(5), top - mm(5.2), name, 8, bold=False)
+        x += mm(8) + text_width(name, ctx.fonts.regular, 8, ctx.fonts)
+    top -= mm(13)
+    draw_label(c, ctx, 0, top - mm(5), "Recipe cards", 9, color=ctx.pal.primary)
+    id_boxes(c, ctx, mm(26), top - mm(7), 6, w=(w - mm(26) - mm(10)) / 6)
+    top -= mm(16)
+    boxes = [("Proof of concept", "What we would build first, and how small it can be."),
+             ("Business case", "Why it pays: who gains, how much, how soon."),
+             ("Operating model", "Who runs it, with which systems and content, every week.")]
+    bw = (w - 2 * GAP) / 3
+    box_h = top - mm(12)
+    for i, (title, sub) in enumerate(boxes):
+        bx = i * (bw + GAP)
+        draw_box(c, bx, mm(12), bw, box_h, ctx.pal.rule, ctx.pal.faint)
+        draw_label(c, ctx, bx + mm(3), top - mm(6), title, 9.5, color=ctx.pal.primary)
+        draw_block(c, ctx, sub, ctx.st.sheet_small, bx + mm(3), top - mm(8), bw - mm(6))
+    draw_label(c, ctx, 0, mm(3), "Pitched by", 8, bold=False, color=ctx.pal.muted)
+    write_line(c, ctx, mm(18), mm(2.5), w * 0.45)
+    draw_label(c, ctx, w * 0.6, mm(3), "Date", 8, bold=False, color=ctx.pal.muted)
+    write_line(c, ctx, w * 0.6 + mm(10), mm(2.5), w * 0.4 - mm(10))
+
+
+
+def sheet_roadmap(c: Canvas, ctx: Context, w: float, h: float) -> None:
+    columns = [("Now", "next 3 months"), ("Next", "3 to 6 months"), ("Later", "6 to 12 months")]
+    lanes = [("Experiments", "A/B tests and pilots"),
+             ("Always-on", "rules and models that run by themselves"),
+             ("Features and products", "built, owned and measured"),
+             ("Foundations", "data, content, consent, people")]
+    lane_w = mm(42)
+    head_h = mm(12)
+    col_w = (w - lane_w) / len(columns)
+    row_h = (h - head_h) / len(lanes)
+    for i, (name, sub) in enumerate(columns):
+        x = lane_w + i * col_w
+        fill = ctx.pal.primary.mix(WHITE, 0.7 * i / max(len(columns) - 1, 1))
+        ink = WHITE if fill.contrast(WHITE) >= 3 else ctx.pal.text
+        c.setFillColor(rl(fill))
+        c.rect(x + 1, h - head_h, col_w - 2, head_h, stroke=0, fill=1)
+        draw_label(c, ctx, x + mm(4), h - mm(7.5), name, 11, color=ink)
+        draw_label(c, ctx, x + mm(4) + text_width(name, ctx.fonts.bold, 11, ctx.fonts) + mm(3),
+               h - mm(7.5), sub, 8, bold=False, color=ink)
+    for r, (name, sub) in enumerate(lanes):
+        y = h - head_h - (r + 1) * row_h
+        draw_box(c, 0, y + 1, lane_w - mm(2), row_h - 2, ctx.pal.rule, ctx.pal.tint, radius=0)
+        draw_label(c, ctx, mm(3), y + row_h - mm(7), name, 9.5, width=lane_w - mm(6))
+        draw_block(c, ctx, sub, ctx.st.sheet_small, mm(3), y + row_h - mm(9), lane_w - mm(7))
+        for i in range(len(columns)):
+            draw_box(c, lane_w + i * col_w + 1, y + 1, col_w - 2, row_h - 2, ctx.pal.rule,
+                 radius=0)
+
+
+def sheet_parking_lot(c: Canvas, ctx: Context, w: float, h: float) -> None:
+    cols = [("Question, idea or concern", 0.52), ("Raised by", 0.16), ("Owner", 0.16),
+            ("Answer by", 0.16)]
+    rows = 20
+    grid_table(c, ctx, cols, w, h, rows=rows, row_h=(h - mm(10)) / rows)
+
+
