@@ -150,6 +150,22 @@ worksheets: [landscape, sizing-ladder, four-arguments, risk-register, recipe-bui
 glossary:
   - {term: Recipe, definition: An if-then sentence built from cards.}
   - {term: Connected experience, definition: A moment that needs several systems.}
+levels: {category: levels, ids: [function, feature, experience, product, portfolio]}
+risks: risks
+recipe:
+  - {role: who, word: IF, label: Audience}
+  - {role: when, word: AND, label: Trigger}
+  - {role: what, word: THEN, label: Content}
+  - {role: where, word: VIA, label: Channel}
+  - {role: why, word: SO THAT, label: Outcome}
+  - {role: measure, word: MEASURE, label: Measure}
+  - {role: measure, word: GUARDRAIL, label: must not get worse, guardrail: true}
+sections:
+  catalogue: {title: Interaction catalogue}
+sheets:
+  landscape: {title: Landscape of connected experience}
+  four-arguments: {title: Four arguments}
+  risk-register: {title: Gap and risk register}
 """
 
 
@@ -447,13 +463,16 @@ def test_letter_paper(reader: pypdf.PdfReader) -> None:
 def test_a_deck_without_workbook_yaml_still_gets_a_workbook() -> None:
     pdf = pypdf.PdfReader(io.BytesIO(build(make_deck(None))))
     titles = outline_titles(pdf)
+    # Sheets that need deck data appear when the cards supply it (families, roles, a card on
+    # the grid layout); levels and risks are declared in workbook.yaml, so they stay out.
     for section in ("Cover", "How to use the deck", "Worksheets", "Co-create the cards",
-                    "Recipe builder", "Sizing ladder", "Four arguments", "Gap and risk register",
-                    "Landscape of connected experience", "Jobs-to-be-done pitch", "Roadmap",
-                    "Card reference"):
+                    "Recipe builder", "Two-by-two grid", "Landscape of examples",
+                    "Effort and impact", "Dot-vote tally", "Parking lot", "Card reference",
+                    "Catalogue"):
         assert section in titles, section
-    for absent in ("Agenda", "Glossary", "Planning checklist"):
-        assert absent not in titles
+    for absent in ("Agenda", "Glossary", "Planning checklist", "Sizing ladder", "Risk register",
+                   "Jobs-to-be-done pitch", "Roadmap", "Interaction catalogue"):
+        assert absent not in titles, absent
     text = squash(" ".join(page_texts(pdf)))
     for cat in CATEGORIES:
         assert cat.question in text
@@ -466,10 +485,10 @@ def test_a_generic_deck_gets_generic_sheets() -> None:
     pdf = pypdf.PdfReader(io.BytesIO(build(deck)))
     titles = outline_titles(pdf)
     assert "Co-create the cards" in titles and "Dot-vote tally" in titles
-    assert "Recipe builder" not in titles and "Four arguments" not in titles
-    assert "Gap and risk register" not in titles
-    assert "Landscape of connected experience" not in titles
-    assert "Interaction catalogue" not in titles
+    assert "Recipe builder" not in titles and "Two-by-two grid" not in titles
+    assert "Risk register" not in titles
+    assert "Landscape of examples" not in titles
+    assert "Catalogue" not in titles
 
 
 def test_each_card_face_is_made_once_and_drawn_once_per_pass(full_pdf: bytes) -> None:
@@ -625,7 +644,8 @@ def test_catalogue_channels_keep_acronyms_and_whole_words() -> None:
     catalogue = (CatalogueEntry("Text reminder", "Messaging", "function", "sms", "A nudge"),
                  CatalogueEntry("Trial journey", "Messaging", "experience", "multi-channel"),
                  CatalogueEntry("Team rollout", "Messaging", "portfolio", "organization"))
-    deck = replace(make_deck(None), catalogue=catalogue)
+    # `levels:` maps the catalogue's level ids onto the names of the deck's level cards.
+    deck = replace(make_deck(load_workbook()), catalogue=catalogue)
     text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))))
     assert "Text reminder Tiny step SMS A nudge" in text
     assert "Multi-channel" in text and "Organization" in text

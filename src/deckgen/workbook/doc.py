@@ -187,7 +187,6 @@ def draw_logo(c: Canvas, path: Path, x: float, y: float, width: float,
     return float(w)
 
 
-
 class Contents(TableOfContents):  # type: ignore[misc]
     """A table of contents that tightens its line spacing to stay on its page when it can.
 
@@ -219,27 +218,39 @@ def _tighter(style: ParagraphStyle, factor: float) -> ParagraphStyle:
                           spaceBefore=style.spaceBefore * factor)
 
 
-
-
-
 def new_page(template: str = "body") -> Flowables:
     return [NextPageTemplate(template), PageBreak()]
 
 
+def section_text(ctx: Context, key: str, title: str, intro: str | None
+                 ) -> tuple[str, tuple[str, ...]]:
+    """A section's title and introduction: the deck's own under `sections:`, else the engine's."""
+    own = ctx.wb.sections.get(key)
+    intros = (intro,) if intro else ()
+    if own is None:
+        return title, intros
+    return own.title or title, own.intro if own.intro is not None else intros
+
+
 def new_section(ctx: Context, title: str, kicker: str | None = None,
-             intro: str | None = None) -> Flowables:
+                intro: str | None = None, *, key: str | None = None,
+                count: int | None = None) -> Flowables:
+    """A new page with a section heading; `key` lets the deck give its own title and intro.
+
+    `{count}` in an introduction reads as `count` (how many cards or entries follow), so that
+    a deck's own text never states a number that goes stale.
+    """
+    title, intros = section_text(ctx, key, title, intro) if key else (
+        title, (intro,) if intro else ())
     out = new_page()
     if kicker:
         out.append(ctx.p(kicker.upper(), ctx.st.kicker))
     out.append(Heading(title, ctx.st.h1, ctx, level=0))
-    if intro:
-        out.append(ctx.p(intro, ctx.st.lead))
+    if count is not None:
+        intros = tuple(text.replace("{count}", str(count)) for text in intros)
+    out += [ctx.p(text, ctx.st.lead) for text in intros]
     return out
 
 
 def subheading(ctx: Context, title: str, level: int = 1, toc: bool = True) -> Heading:
     return Heading(title, ctx.st.h2, ctx, level=level, toc=toc)
-
-
-
-

@@ -24,9 +24,7 @@ def clock_time(minutes: int) -> str:
 def agendas(ctx: Context) -> Flowables:
     if not ctx.wb.agendas:
         return []
-    out = new_section(ctx, "Agenda", intro=(
-        "Pick the length that fits the team. The one-day version keeps the first two phases "
-        "and leaves pitching to a follow-up; the longer versions give each phase room."))
+    out = new_section(ctx, "Agenda", key="agenda", intro="Pick the length that fits the team.")
     # A day's table is never split, so today's plan is on one page; short days share a page.
     for agenda in ctx.wb.agendas:
         head: Flowables = [subheading(ctx, agenda.title)]

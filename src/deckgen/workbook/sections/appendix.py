@@ -7,10 +7,9 @@ from typing import Any
 
 from reportlab.platypus import Paragraph
 
-from deckgen.model import LEVEL_NAMES
 from deckgen.workbook.blocks import NO_ORPHAN_END, booklet_table
 from deckgen.workbook.context import Context, Flowables, rl
-from deckgen.workbook.deckdata import deck_levels, family_name, sentence_case
+from deckgen.workbook.deckdata import family_name, level_name, sentence_case
 from deckgen.workbook.doc import new_section
 
 # Catalogue and glossary
@@ -20,11 +19,9 @@ def catalogue(ctx: Context) -> Flowables:
     entries = ctx.deck.catalogue
     if not entries:
         return []
-    out = new_section(ctx, "Interaction catalogue", kicker="Appendix", intro=(
-        f"{len(entries)} interactions to spark the landscape and sizing activities, grouped "
-        "by family, each with its usual size and channel."))
+    out = new_section(ctx, "Catalogue", kicker="Appendix", key="catalogue", count=len(entries),
+                      intro="{count} entries, grouped by family, each with its size and channel.")
     st = ctx.st
-    level_names = dict(zip(LEVEL_NAMES, (name for name, _ in deck_levels(ctx.deck)), strict=False))
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
                               ("INTERACTION", "SIZE", "CHANNEL", "NOTE")]]
     extra: list[tuple[Any, ...]] = []
@@ -33,14 +30,14 @@ def catalogue(ctx: Context) -> Flowables:
         if entry.family not in families:
             families.append(entry.family)
     for family in families:
-        rows.append([ctx.p(f"**{family_name(family)}**", st.cell_bold), "", "", ""])
+        rows.append([ctx.p(f"**{family_name(ctx.deck, family)}**", st.cell_bold), "", "", ""])
         head = len(rows) - 1
         extra += [("SPAN", (0, head), (-1, head)),
                   ("BACKGROUND", (0, head), (-1, head), rl(ctx.pal.tint)),
                   ("NOSPLIT", (0, head), (-1, head + 1))]  # never a family name alone
         for entry in (e for e in entries if e.family == family):
             rows.append([ctx.p(entry.name, st.cell_bold),
-                         ctx.p(level_names.get(entry.level, entry.level), st.cell),
+                         ctx.p(level_name(ctx.deck, entry.level), st.cell),
                          ctx.p(_channel_name(entry.channel), st.cell),
                          ctx.p(entry.note or "", st.cell)])
     w = ctx.width
@@ -67,7 +64,7 @@ def glossary(ctx: Context) -> Flowables:
     entries = ctx.wb.glossary
     if not entries:
         return []
-    out = new_section(ctx, "Glossary")
+    out = new_section(ctx, "Glossary", key="glossary")
     rows: list[list[Any]] = [[ctx.p(f"**{e.term}**", ctx.st.cell), ctx.p(e.definition, ctx.st.cell)]
                              for e in sorted(entries, key=lambda e: e.term.lower())]
     out.append(booklet_table(rows, [ctx.width * 0.26, ctx.width * 0.74], ctx, [NO_ORPHAN_END],

@@ -17,29 +17,28 @@ from deckgen.model import Card, Category, Deck
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table, draw_face, thumb_grid
 from deckgen.workbook.context import Context, Flowables, rl
-from deckgen.workbook.deckdata import find_category
-from deckgen.workbook.doc import new_section, subheading
+from deckgen.workbook.deckdata import find_category, role_words
+from deckgen.workbook.doc import new_section, section_text, subheading
 from deckgen.workbook.typeset import paragraph, plain
 
 # How to use the deck
 
 
 def how_to_use(ctx: Context) -> Flowables:
-    out = new_section(ctx, "How to use the deck", intro=(
-        "Every card answers one question. Its colour says which: lay cards of different "
-        "colours side by side and you have a sentence, a plan or a recipe."))
+    out = new_section(ctx, "How to use the deck", key="how-to-use",
+                      intro="Every card answers one question. Its colour says which.")
     card = _anatomy_card(ctx)
     if card is not None:
         out += [subheading(ctx, "Anatomy of a card"), _Anatomy(ctx, card), Spacer(1, mm(4))]
     out += [subheading(ctx, "The categories"), _legend(ctx)]
     blanks = [cat for cat in ctx.deck.categories if cat.blanks != 0]
     if blanks:
+        title, intros = section_text(ctx, "blank-cards", "Blank cards", (
+            "Each category has blank cards. Use them to write your own: write cards, sort them "
+            "into groups, then keep the ones that matter."))
         out += [
-            subheading(ctx, "Blank cards"),
-            ctx.p("Each category has blank cards. Use them to co-create the deck with the "
-                  "team, before or during the workshop: write cards, sort them into groups, "
-                  "then keep the ones that matter. In the room, a blank card turns a new idea "
-                  "into a card everyone can move around."),
+            subheading(ctx, title),
+            *(ctx.p(text) for text in intros),
             thumb_grid(ctx, [(ctx.faces.blank(cat), f"blank:{cat.id}", cat.name, None)
                               for cat in blanks], mm(19)),
         ]
@@ -71,7 +70,7 @@ def _legend(ctx: Context) -> Table:
         Paragraph("CARDS", st.cell_head)]]
     extra: list[tuple[Any, ...]] = []
     for i, cat in enumerate(ctx.deck.categories, 1):
-        name = f"**{cat.name}**" + (f"\n{_ROLE_WORDS.get(cat.role, cat.role)}" if cat.role else "")
+        name = f"**{cat.name}**" + (f"\n{role_words(ctx.deck, cat.role)}" if cat.role else "")
         rows.append(["", paragraph(name, st.cell, ctx.fonts),
                      paragraph(cat.question, st.cell, ctx.fonts),
                      Paragraph(str(len(ctx.deck.cards_in(cat.id))), st.cell)])
@@ -81,14 +80,6 @@ def _legend(ctx: Context) -> Table:
     return booklet_table(rows, widths, ctx, extra)
 
 
-_ROLE_WORDS = {
-    "who": "who · the audience",
-    "what": "what · content and design",
-    "when": "when · trigger and context",
-    "where": "where · the channel",
-    "why": "why · the outcome",
-    "measure": "measure · how we know",
-}
 
 
 _Box = tuple[float, float, float, float]  # left, bottom, right, top

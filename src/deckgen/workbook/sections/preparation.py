@@ -17,9 +17,8 @@ def roles(ctx: Context) -> Flowables:
     wb = ctx.wb
     if not wb.roles and not wb.participants:
         return []
-    out = new_section(ctx, "Roles and participants", intro=(
-        "A good room mixes the people who decide, the people who build and the people who "
-        "talk to customers. Give every role a name before the day."))
+    out = new_section(ctx, "Roles and participants", key="roles",
+                      intro="Give every role a name before the day.")
     if wb.roles:
         out.append(subheading(ctx, "Roles", toc=False))
         for role in wb.roles:
@@ -40,7 +39,7 @@ def roles(ctx: Context) -> Flowables:
 def checklist(ctx: Context) -> Flowables:
     if not ctx.wb.checklist:
         return []
-    out = new_section(ctx, "Planning checklist", intro=(
+    out = new_section(ctx, "Planning checklist", key="checklist", intro=(
         "Tick as you go. Most workshops that go wrong went wrong in the weeks before."))
     for stage in ctx.wb.checklist:
         out.append(ctx.p(stage.when, ctx.st.h3))
@@ -52,7 +51,7 @@ def materials(ctx: Context) -> Flowables:
     mats = ctx.wb.materials
     if mats is None or not (mats.in_person or mats.remote):
         return []
-    out = new_section(ctx, "Materials", intro=(
+    out = new_section(ctx, "Materials", key="materials", intro=(
         "Everything on these lists fits in one box or one shared folder. Pack it the day "
         "before."))
     half = (ctx.width - GAP) / 2

@@ -13,7 +13,12 @@ from deckgen.model import Card, Category, slug
 from deckgen.units import WHITE, mm
 from deckgen.workbook.blocks import draw_face
 from deckgen.workbook.context import Context, Flowables, rl
-from deckgen.workbook.deckdata import RECIPE_ROWS, category_with_role, deck_levels, family_name
+from deckgen.workbook.deckdata import (
+    category_with_role,
+    deck_levels,
+    family_name,
+    recipe_rows,
+)
 from deckgen.workbook.doc import Heading, new_section
 from deckgen.workbook.typeset import paragraph, plain, to_markup
 
@@ -22,9 +27,9 @@ from deckgen.workbook.typeset import paragraph, plain, to_markup
 
 def card_reference(ctx: Context) -> Flowables:
     deck = ctx.deck
-    out = new_section(ctx, "Card reference", intro=(
-        f"All {len(deck.cards)} cards, by category, with their full text. Card ids are what "
-        "you write on worksheets and recipes."))
+    out = new_section(ctx, "Card reference", key="card-reference", count=len(deck.cards), intro=(
+        "All {count} cards, by category, with their full text. Card ids are what you write on "
+        "worksheets and recipes."))
     for cat in deck.categories:
         cards = deck.cards_in(cat.id)
         if not cards:
@@ -107,7 +112,7 @@ def _card_text(ctx: Context, card: Card) -> list[Paragraph]:
         head += to_markup(f"  ×{card.copies}", fonts)
     meta = [card.id]
     if card.family:  # interaction cards: their family and usual size
-        meta.append(family_name(card.family))
+        meta.append(family_name(ctx.deck, card.family))
         levels = deck_levels(ctx.deck)
         if card.level is not None and 1 <= card.level <= len(levels):
             meta.append(levels[card.level - 1][0])
@@ -130,12 +135,13 @@ def _card_text(ctx: Context, card: Card) -> list[Paragraph]:
 
 
 def _recipe_lines(ctx: Context, card: Card, style: ParagraphStyle) -> list[Paragraph]:
-    """The recipe as short labelled lines: IF audience / AND trigger / THEN content / ..."""
+    """The recipe as short labelled lines, one per recipe row: IF audience / AND trigger / ..."""
     ingredients = dict(card.recipe)
     label_w = mm(15)
     out: list[Paragraph] = []
-    for word, role, _ in RECIPE_ROWS:
-        ids = ingredients.get(role, ())
+    for row in recipe_rows(ctx.deck):
+        role, word = row.role, row.word
+        ids = ingredients.get(role, ()) if not row.guardrail else ()
         if not ids:
             continue
         cat = category_with_role(ctx.deck, role)

@@ -1,9 +1,8 @@
-"""Worksheets section: takes the worksheet list, gives an index and one drawn page per worksheet."""
+"""Worksheets section: takes the worksheet list, gives an index and one drawn page per sheet."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
@@ -13,13 +12,19 @@ from deckgen.model import Deck
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table
 from deckgen.workbook.context import Context, Flowables
-from deckgen.workbook.deckdata import deck_levels, grid_card, risk_titles
+from deckgen.workbook.deckdata import (
+    deck_families,
+    deck_levels,
+    grid_card,
+    risk_titles,
+    sheet_words,
+)
 from deckgen.workbook.doc import Heading, new_page, new_section
 from deckgen.workbook.typeset import first_sentence
 from deckgen.workbook.worksheets.decide import (
     sheet_dot_vote,
     sheet_effort_impact,
-    sheet_four_arguments,
+    sheet_two_by_two,
     sheet_risk_register,
 )
 from deckgen.workbook.worksheets.explore import (
@@ -33,24 +38,45 @@ from deckgen.workbook.worksheets.plan import (
     sheet_recipe_builder,
     sheet_roadmap,
 )
-from deckgen.workbook_model import WORKSHEET_KINDS, WorksheetSpec
+from deckgen.workbook_model import SHEET_KINDS, WorksheetSpec
 
-# Worksheets
+Draw = Callable[[Canvas, Context, float, float], None]
+
+# The drawing of each kind; its title, note, page and words are data in workbook_model.
+DRAWINGS: dict[str, Draw] = {
+    "landscape": sheet_landscape,
+    "sizing-ladder": sheet_sizing_ladder,
+    "four-arguments": sheet_two_by_two,
+    "risk-register": sheet_risk_register,
+    "recipe-builder": sheet_recipe_builder,
+    "jtbd-pitch": sheet_jtbd_pitch,
+    "effort-impact": sheet_effort_impact,
+    "dot-vote": sheet_dot_vote,
+    "roadmap": sheet_roadmap,
+    "parking-lot": sheet_parking_lot,
+    "card-sort": sheet_card_sort,
+}
+
+# Printed, in this order, when workbook.yaml has no `worksheets:` (docs/workbook-format.md).
+# A kind named here with a condition needs deck data; the others suit any deck.
+DEFAULT_KINDS = ("card-sort", "landscape", "sizing-ladder", "four-arguments", "risk-register",
+                 "recipe-builder", "effort-impact", "dot-vote", "parking-lot")
 
 
-@dataclass(frozen=True)
-class SheetKind:
-    title: str
-    note: str
-    landscape: bool
-    draw: Callable[[Canvas, Context, float, float], None]
+def sheet_title(ctx: Context, spec: WorksheetSpec) -> str:
+    own = ctx.wb.sheets.get(spec.kind)
+    return spec.title or (own.title if own else None) or SHEET_KINDS[spec.kind].title
+
+
+def sheet_note(ctx: Context, spec: WorksheetSpec) -> str:
+    own = ctx.wb.sheets.get(spec.kind)
+    return spec.note or (own.note if own else None) or SHEET_KINDS[spec.kind].note
 
 
 def worksheet_title(ctx: Context, kind: str) -> str:
-    for spec in worksheet_specs(ctx):
-        if spec.kind == kind and spec.title:
-            return spec.title
-    return SHEETS[kind].title
+    spec = next((s for s in worksheet_specs(ctx) if s.kind == kind and s.title),
+                WorksheetSpec(kind))
+    return sheet_title(ctx, spec)
 
 
 def worksheet_specs(ctx: Context) -> tuple[WorksheetSpec, ...]:
@@ -60,37 +86,30 @@ def worksheet_specs(ctx: Context) -> tuple[WorksheetSpec, ...]:
 
 
 def default_sheet_kinds(deck: Deck) -> list[str]:
-    """Sheets that make sense for this deck: the deck-specific ones only when it has the cards."""
-    kinds = ["card-sort"]
-    if deck.catalogue or any(card.family for card in deck.cards):
-        kinds.append("landscape")  # the deck has interactions to spark it
-    if deck_levels(deck, generic=False):
-        kinds.append("sizing-ladder")
-    if grid_card(deck) is not None:
-        kinds.append("four-arguments")
-    if risk_titles(deck):
-        kinds.append("risk-register")
-    if any(cat.role for cat in deck.categories):
-        kinds.append("recipe-builder")
-    # These need no particular cards.
-    kinds += ["jtbd-pitch", "effort-impact", "dot-vote", "roadmap", "parking-lot"]
-    return [k for k in WORKSHEET_KINDS if k in kinds]
+    """The sheets a deck gets by default: those that need deck data only when it has it."""
+    needs = {
+        "landscape": bool(deck_families(deck) or sheet_words(deck, "landscape", "examples")),
+        "sizing-ladder": bool(deck_levels(deck)),
+        "four-arguments": grid_card(deck) is not None,
+        "risk-register": bool(risk_titles(deck)),
+        "recipe-builder": any(cat.role for cat in deck.categories),
+    }
+    return [kind for kind in DEFAULT_KINDS if needs.get(kind, True)]
 
 
 def worksheets(ctx: Context) -> Flowables:
     specs = worksheet_specs(ctx)
     if not specs:
         return []
-    out = new_section(ctx, "Worksheets", intro=(
+    out = new_section(ctx, "Worksheets", key="worksheets", intro=(
         "Print one copy per table, or enlarge to A3 for the wall. Write card ids in the boxes: "
         "they let anyone rebuild the idea from the deck later."))
     out.append(_sheet_index(ctx, specs))
     for spec in specs:
-        kind = SHEETS[spec.kind]
-        out += new_page("landscape" if kind.landscape else "body")
-        out.append(Heading(spec.title or kind.title, ctx.st.h2, ctx, level=1))
-        out.append(ctx.p(spec.note or kind.note, ctx.st.small))
-        out.append(Sheet(ctx, kind.draw))
+        out += new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body")
+        out.append(Heading(sheet_title(ctx, spec), ctx.st.h2, ctx, level=1))
+        out.append(ctx.p(sheet_note(ctx, spec), ctx.st.small))
+        out.append(Sheet(ctx, DRAWINGS[spec.kind]))
     out.append(NextPageTemplate("body"))
     return out
 
@@ -98,9 +117,8 @@ def worksheets(ctx: Context) -> Flowables:
 def _sheet_index(ctx: Context, specs: Sequence[WorksheetSpec]) -> Table:
     rows: list[list[Any]] = [[Paragraph(h, ctx.st.cell_head) for h in ("WORKSHEET", "USE IT TO")]]
     for spec in specs:
-        kind = SHEETS[spec.kind]
-        rows.append([ctx.p(f"**{spec.title or kind.title}**", ctx.st.cell),
-                     ctx.p(first_sentence(spec.note or kind.note), ctx.st.cell)])
+        rows.append([ctx.p(f"**{sheet_title(ctx, spec)}**", ctx.st.cell),
+                     ctx.p(first_sentence(sheet_note(ctx, spec)), ctx.st.cell)])
     return booklet_table(rows, [ctx.width * 0.32, ctx.width * 0.68], ctx)
 
 
@@ -122,64 +140,3 @@ class Sheet(Flowable):  # type: ignore[misc]
         self.canv.saveState()
         self.draw_sheet(self.canv, self.ctx, self.width, self.height)
         self.canv.restoreState()
-
-
-
-# Each note's first sentence completes "Use it to …" in the worksheet index.
-SHEETS: dict[str, SheetKind] = {
-    "landscape": SheetKind(
-        "Landscape of connected experience",
-        "List experiences the team admires, finds familiar or dislikes, from any company. "
-        "Under each, name the systems that must work together to make it happen.",
-        True, sheet_landscape),
-    "sizing-ladder": SheetKind(
-        "Sizing ladder",
-        "Place each example on the step that matches its size. Tick where the team delivers "
-        "today and where it wants to be.",
-        True, sheet_sizing_ladder),
-    "four-arguments": SheetKind(
-        "Four arguments",
-        "Place each idea in the quadrant of the reason it serves. Then each person fills in "
-        "three dots where they think the emphasis should be.",
-        False, sheet_four_arguments),
-    "risk-register": SheetKind(
-        "Gap and risk register",
-        "Name each risk or barrier, rate it, and write one concrete step that reduces it, "
-        "with an owner and a date.",
-        True, sheet_risk_register),
-    "recipe-builder": SheetKind(
-        "Recipe builder",
-        "Build a recipe from one card per row. Write the card id in the box and the recipe "
-        "in your own words beside it. Add a guardrail: a measure that must not get worse.",
-        False, sheet_recipe_builder),
-    "jtbd-pitch": SheetKind(
-        "Jobs-to-be-done pitch",
-        "Pitch one recipe as a job the customer wants done. Say the job in the customer's "
-        "words, then how you would prove it, pay for it and run it. One sheet per pitch.",
-        False, sheet_jtbd_pitch),
-    "effort-impact": SheetKind(
-        "Effort and impact",
-        "Place each recipe or pitch by how much it would change and how hard it is to do.",
-        True, sheet_effort_impact),
-    "dot-vote": SheetKind(
-        "Dot-vote tally",
-        "Count the votes for each candidate. List the candidates, then each person fills in "
-        "their dots. Add the totals before anyone argues.",
-        False, sheet_dot_vote),
-    "roadmap": SheetKind(
-        "Roadmap",
-        "Place the chosen recipes on the timeline: experiments first, automation once they "
-        "prove themselves, and the foundations that make both possible.",
-        True, sheet_roadmap),
-    "parking-lot": SheetKind(
-        "Parking lot",
-        "Park good questions that would derail the session. Write them here, give each an "
-        "owner, and close the list before everyone leaves.",
-        False, sheet_parking_lot),
-    "card-sort": SheetKind(
-        "Co-create the cards",
-        "Write candidate cards under each category, then circle the ones to keep.",
-        False, sheet_card_sort),
-}
-
-

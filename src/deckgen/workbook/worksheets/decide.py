@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 from deckgen.model import Card
 from deckgen.units import WHITE, mm
 from deckgen.workbook.context import Context, rl
-from deckgen.workbook.deckdata import grid_card, risk_titles
+from deckgen.workbook.deckdata import grid_card, risk_titles, sheet_word
 from deckgen.workbook.typeset import plain
 from deckgen.workbook.worksheets.draw import (
     draw_arrow,
@@ -23,7 +23,7 @@ from deckgen.workbook.worksheets.draw import (
 )
 
 
-def sheet_four_arguments(c: Canvas, ctx: Context, w: float, h: float) -> None:
+def sheet_two_by_two(c: Canvas, ctx: Context, w: float, h: float) -> None:
     card = grid_card(ctx.deck)
     quadrants = list(card.items[:4]) if card and len(card.items) >= 4 else ["", "", "", ""]
     (left, right), (top, bottom) = _grid_axes(card)
@@ -105,7 +105,8 @@ def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
     risks = risk_titles(ctx.deck)
     top = h
     if risks:
-        used = draw_block(c, ctx, "**Risk cards in the deck:** " + "  ·  ".join(risks),
+        lead = sheet_word(ctx.deck, "risk-register", "prompts")
+        used = draw_block(c, ctx, f"**{lead}** " + "  ·  ".join(risks),
                       ctx.st.sheet_small, 0, top, w)
         top -= used + mm(4)
     cols = [("Risk or barrier", 0.26), ("Likelihood", 0.11), ("Impact", 0.11),
@@ -142,7 +143,8 @@ def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
 
 
 def sheet_dot_vote(c: Canvas, ctx: Context, w: float, h: float) -> None:
-    cols = [("#", 0.05), ("Idea or recipe", 0.42), ("Votes: fill one dot per vote", 0.41),
+    candidate = sheet_word(ctx.deck, "dot-vote", "candidate")
+    cols = [("#", 0.05), (candidate, 0.42), ("Votes: fill one dot per vote", 0.41),
             ("Total", 0.12)]
     rows = 16
     row_h = (h - mm(10)) / rows

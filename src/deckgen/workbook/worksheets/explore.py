@@ -7,7 +7,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.units import WHITE, mm
 from deckgen.workbook.context import GAP, Context, rl
-from deckgen.workbook.deckdata import deck_families, deck_levels, family_name
+from deckgen.workbook.deckdata import (
+    deck_families,
+    deck_levels,
+    family_name,
+    sheet_word,
+    sheet_words,
+)
 from deckgen.workbook.typeset import plain
 from deckgen.workbook.worksheets.draw import (
     draw_block,
@@ -19,14 +25,16 @@ from deckgen.workbook.worksheets.draw import (
 
 
 def sheet_landscape(c: Canvas, ctx: Context, w: float, h: float) -> None:
-    columns = [("We admire", "Feels effortless; we would copy it."),
-               ("Familiar", "We see it everywhere, ours included."),
-               ("We dislike", "Gets in the way, feels pushy or creepy.")]
-    strip = mm(16)
-    col_w = (w - 2 * GAP) / 3
-    slot_fields = ("Example and where you saw it", "What it does for the person",
-                   "Systems behind it")
-    for i, (title, sub) in enumerate(columns):
+    columns = sheet_words(ctx.deck, "landscape", "columns")
+    slot_fields = [label.name for label in sheet_words(ctx.deck, "landscape", "fields")]
+    # The prompts along the foot: the deck's families, else the examples it names.
+    families = deck_families(ctx.deck)
+    prompts = ([family_name(ctx.deck, f) for f in families] if families else
+               [label.name for label in sheet_words(ctx.deck, "landscape", "examples")])
+    strip = mm(16) if prompts else 0.0
+    col_w = (w - (len(columns) - 1) * GAP) / max(len(columns), 1)
+    for i, column in enumerate(columns):
+        title, sub = column.name, column.note or ""
         x = i * (col_w + GAP)
         draw_box(c, x, strip + GAP, col_w, h - strip - GAP, ctx.pal.rule, ctx.pal.faint)
         draw_label(c, ctx, x + mm(4), h - mm(8), title, 12, color=ctx.pal.primary)
@@ -37,21 +45,23 @@ def sheet_landscape(c: Canvas, ctx: Context, w: float, h: float) -> None:
         for s in range(slots):
             sy = top - (s + 1) * slot_h
             draw_box(c, x + mm(3), sy + mm(1.5), col_w - mm(6), slot_h - mm(3), ctx.pal.rule, WHITE)
-            band = (slot_h - mm(7)) / len(slot_fields)
+            band = (slot_h - mm(7)) / max(len(slot_fields), 1)
             for f, name in enumerate(slot_fields):
                 band_top = sy + slot_h - mm(3.5) - f * band
                 draw_label(c, ctx, x + mm(6), band_top - mm(3), name, 6.5, bold=False,
                        color=ctx.pal.muted)
                 write_line(c, ctx, x + mm(6), band_top - band + mm(1), col_w - mm(12))
-    families = deck_families(ctx.deck)
-    draw_label(c, ctx, 0, strip - mm(5), "Look across families:", 8)
-    text = "  ·  ".join(family_name(f) for f in families)
-    draw_block(c, ctx, text, ctx.st.sheet_small, mm(34), strip - mm(2), w - mm(34))
+    if prompts:
+        draw_label(c, ctx, 0, strip - mm(5), sheet_word(ctx.deck, "landscape", "across"), 8,
+                   width=mm(33))
+        draw_block(c, ctx, "  ·  ".join(prompts), ctx.st.sheet_small, mm(34), strip - mm(2),
+                   w - mm(34))
 
 
 
 def sheet_sizing_ladder(c: Canvas, ctx: Context, w: float, h: float) -> None:
-    levels = deck_levels(ctx.deck)
+    # Without declared levels the steps are numbered, their names left to write in.
+    levels = deck_levels(ctx.deck) or [("", None)] * 5
     n = len(levels)
     col_w = (w - (n - 1) * mm(3)) / n
     foot = mm(24)
@@ -63,14 +73,18 @@ def sheet_sizing_ladder(c: Canvas, ctx: Context, w: float, h: float) -> None:
         draw_box(c, x, head_top - head_h, col_w, head_h, ctx.pal.primary,
              ctx.pal.primary.mix(WHITE, 0.82 - 0.14 * i / max(n - 1, 1)))
         draw_label(c, ctx, x + mm(3), head_top - mm(6), f"{i + 1}", 8, color=ctx.pal.primary)
-        draw_label(c, ctx, x + mm(8), head_top - mm(6), name, 11, width=col_w - mm(10))
+        if name:
+            draw_label(c, ctx, x + mm(8), head_top - mm(6), name, 11, width=col_w - mm(10))
+        else:
+            write_line(c, ctx, x + mm(8), head_top - mm(7), col_w - mm(12))
         if body:
             style = ParagraphStyle("lvl", parent=ctx.st.sheet_small, textColor=rl(ctx.pal.text))
             para = fitted_para(ctx, plain(body), style, col_w - mm(6), head_h - mm(10.5))
             para.drawOn(c, x + mm(3), head_top - mm(9) - para.height)
         area_top = head_top - head_h - mm(2)
         draw_box(c, x, foot, col_w, area_top - foot, ctx.pal.rule, ctx.pal.faint)
-        for row, label in enumerate(("Today", "Wanted")):
+        for row, label in enumerate(
+                mark.name for mark in sheet_words(ctx.deck, "sizing-ladder", "marks")):
             y = foot - mm(7) - row * mm(8)
             draw_box(c, x + mm(3), y - mm(1), mm(4), mm(4), ctx.pal.muted, WHITE, radius=0.8)
             draw_label(c, ctx, x + mm(9), y, label, 8, bold=False)
