@@ -39,8 +39,7 @@ def roles(ctx: Context) -> Flowables:
 def checklist(ctx: Context) -> Flowables:
     if not ctx.wb.checklist:
         return []
-    out = new_section(ctx, "Planning checklist", key="checklist", intro=(
-        "Tick as you go. Most workshops that go wrong went wrong in the weeks before."))
+    out = new_section(ctx, "Planning checklist", key="checklist", intro="Tick as you go.")
     for stage in ctx.wb.checklist:
         out.append(ctx.p(stage.when, ctx.st.h3))
         out += bullets(ctx, stage.items, ctx.st.check, bullet="☐")
