@@ -9,6 +9,13 @@ import re
 from dataclasses import replace
 
 import pypdf
+
+from conftest import BUILTIN, REPO
+from deckgen.diagnostics import Diagnostics
+from deckgen.load import load_deck
+from deckgen.workbook.worksheets import DEFAULT_KINDS, DRAWINGS, default_sheet_kinds
+from deckgen.workbook_load import check_workbook_refs
+from deckgen.workbook_model import SHEET_KINDS, Workbook
 from test_workbook import (
     bookmarked_pages,
     build,
@@ -19,13 +26,6 @@ from test_workbook import (
     squash,
 )
 from test_workbook_load import _deck, parse, problems
-
-from conftest import BUILTIN, REPO
-from deckgen.diagnostics import Diagnostics
-from deckgen.load import load_deck
-from deckgen.workbook.worksheets import DEFAULT_KINDS, DRAWINGS, default_sheet_kinds
-from deckgen.workbook_load import check_workbook_refs
-from deckgen.workbook_model import SHEET_KINDS, Workbook
 
 ENGINE = REPO / "src" / "deckgen" / "workbook"
 

@@ -24,8 +24,8 @@ from deckgen.workbook.typeset import first_sentence
 from deckgen.workbook.worksheets.decide import (
     sheet_dot_vote,
     sheet_effort_impact,
-    sheet_two_by_two,
     sheet_risk_register,
+    sheet_two_by_two,
 )
 from deckgen.workbook.worksheets.explore import (
     sheet_card_sort,
