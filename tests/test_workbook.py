@@ -152,6 +152,12 @@ glossary:
   - {term: Connected experience, definition: A moment that needs several systems.}
 levels: {category: levels, ids: [function, feature, experience, product, portfolio]}
 risks: risks
+anatomy_parts:
+  - {element: band, name: Category band, note: Which question the card answers.}
+  - {element: title, name: Title}
+  - {element: flow.body, name: Body}
+  - {element: flow.prompts, name: Prompts}
+  - {element: footer, name: Footer and id}
 recipe:
   - {role: who, word: IF, label: Audience}
   - {role: when, word: AND, label: Trigger}
@@ -241,6 +247,19 @@ class FakeRenderer:
 
     def blank(self, category: Category) -> FakeFace:
         return FakeFace(None, category, form_key=f"blank:{category.id}")
+
+    def element_boxes(self, card: Card) -> dict[str, tuple[float, float, float, float]]:
+        """Where FakeFace.draw puts each part, as the card drawer reports its elements."""
+        w, h = mm(63.5), mm(88.9)
+        boxes = {"band": (0.0, h - mm(12), w, h), "title": (mm(4), h - mm(23), w - mm(4),
+                                                             h - mm(18)),
+                 "footer": (mm(4), mm(4), w - mm(4), mm(7))}
+        if card.body:
+            boxes["flow.body"] = (mm(4), h - mm(33), w - mm(4), h - mm(29))
+        if card.prompts:
+            boxes["flow.prompts"] = (mm(4), mm(24) - len(card.prompts) * mm(5), w - mm(4),
+                                     mm(27))
+        return boxes
 
 
 def build(deck: Deck, paper: str | None = None) -> bytes:

@@ -16,6 +16,7 @@ from deckgen.workbook_model import (
     WORKSHEET_KINDS,
     Activity,
     Agenda,
+    AnatomyPart,
     ChecklistStage,
     Day,
     GlossaryEntry,
@@ -44,7 +45,8 @@ _MAX_MINUTES = 600  # a slot or step longer than a working day is a typo
 
 _ROOT_KEYS = ("title", "intro", "anatomy", "phases", "roles", "participants", "checklist",
               "materials", "agendas", "activities", "worksheets", "glossary",
-              "levels", "families", "grid", "risks", "recipe", "sheets", "sections")
+              "levels", "families", "grid", "risks", "recipe", "sheets", "sections",
+              "anatomy_parts")
 _PHASE_KEYS = ("id", "name", "summary")
 _ACTIVITY_KEYS = ("id", "title", "phase", "purpose", "grouping", "materials", "steps", "say",
                   "cards", "categories", "worksheet", "output", "pitfalls")
@@ -63,6 +65,8 @@ _RECIPE_KEYS = ("role", "word", "label", "meaning", "guardrail")
 _SHEET_KEYS = ("title", "note")
 _SECTION_KEYS = ("title", "intro")
 _LABEL_KEYS = ("name", "note")
+_PART_KEYS = ("element", "name", "note")
+_ELEMENT = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")
 
 
 def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
@@ -100,6 +104,8 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         worksheets=_worksheets(root.get("worksheets"), diags),
         glossary=_list_of(root.get("glossary"), "glossary", diags, _glossary_entry),
         levels=_levels(root.get("levels"), diags),
+        anatomy_parts=_list_of(root.get("anatomy_parts"), "anatomy_parts", diags, _part,
+                               max_items=12),
         families=_families(root.get("families"), diags),
         grid=_ref(root.get("grid"), "grid", diags),
         risks=_ref(root.get("risks"), "risks", diags),
@@ -442,6 +448,21 @@ def _levels(node: Node | None, diags: Diagnostics) -> Levels | None:
     ids = tuple(value for i, item in enumerate(ids_node or ())
                 if (value := _ident(item, join("levels.ids", i), diags)) is not None)
     return Levels(_ref(entry.get("category"), "levels.category", diags), ids)
+
+
+def _part(node: Node, path: str, diags: Diagnostics) -> AnatomyPart | None:
+    entry = _entry(node, path, diags, _PART_KEYS, ("element", "name"))
+    if entry is None:
+        return None
+    element = _field(entry, "element", path, diags, max_len=80)
+    name = _field(entry, "name", path, diags, max_len=80)
+    note = _field(entry, "note", path, diags, max_len=400)
+    element_node = entry.get("element")
+    if element is not None and element_node is not None and not _ELEMENT.fullmatch(element):
+        diags.add(element_node.pos, join(path, "element"), f"'{element}' is not an element name",
+                  "name a layout element, e.g. title, or a flow's field, e.g. flow.prompts")
+        return None
+    return None if element is None or name is None else AnatomyPart(element, name, note)
 
 
 def _families(node: Node | None, diags: Diagnostics) -> dict[str, str]:

@@ -242,6 +242,15 @@ class RecipeRow:
 
 
 @dataclass(frozen=True)
+class AnatomyPart:
+    """A part of the anatomy card to call out: a layout element (or a flow's field)."""
+
+    element: str  # e.g. title, or flow.prompts for the prompts inside the flow element
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class SheetWords:
     """A deck's own title, note and words for one worksheet kind."""
 
@@ -279,6 +288,7 @@ class Workbook:
     glossary: tuple[GlossaryEntry, ...] = ()
     # What the engine draws from this deck's own words and cards (see docs/workbook-format.md).
     levels: Levels | None = None
+    anatomy_parts: tuple[AnatomyPart, ...] = ()  # none: every part the card drew, by name
     families: dict[str, str] = field(default_factory=dict)  # family id -> printed name
     grid: Ref | None = None  # the card whose items and axes make the two-by-two grid
     risks: Ref | None = None  # the category whose card titles prompt the risk register

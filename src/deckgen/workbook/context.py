@@ -29,6 +29,10 @@ class CardFaces(Protocol):
 
     def blank(self, category: Category) -> Face: ...
 
+    def element_boxes(self, card: Card) -> dict[str, tuple[float, float, float, float]]:
+        """Where each element of the card's front drew: (left, bottom, right, top) points."""
+        ...
+
 
 # Paper and page geometry
 

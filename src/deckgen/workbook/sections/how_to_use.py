@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
-from deckgen.faces import Face
-from deckgen.fonts import load_family
-from deckgen.model import Card, Category, Deck
+from deckgen.model import Card, Deck
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table, draw_face, thumb_grid
 from deckgen.workbook.context import Context, Flowables, rl
-from deckgen.workbook.deckdata import find_category, role_words
+from deckgen.workbook.deckdata import role_words, sentence_case
 from deckgen.workbook.doc import new_section, section_text, subheading
-from deckgen.workbook.typeset import paragraph, plain
+from deckgen.workbook.typeset import paragraph
+from deckgen.workbook_model import AnatomyPart
 
 # How to use the deck
 
@@ -62,7 +59,6 @@ def _role_of(deck: Deck, card: Card) -> str | None:
     return None
 
 
-
 def _legend(ctx: Context) -> Table:
     st = ctx.st
     rows: list[list[Any]] = [[
@@ -80,8 +76,6 @@ def _legend(ctx: Context) -> Table:
     return booklet_table(rows, widths, ctx, extra)
 
 
-
-
 _Box = tuple[float, float, float, float]  # left, bottom, right, top
 
 
@@ -92,73 +86,32 @@ class _Part:
     box: _Box  # in card points
 
 
-def _locate_parts(face: Face, card: Card, category: Category | None, safe: float
-                  ) -> list[_Part]:
-    """Find where the card's parts landed by drawing it once and searching its text.
+_MOST_PARTS = 7  # callouts that fit beside the card without crowding
 
-    The layout engine decides where things go; reading the drawn page back keeps the callouts
-    right for any layout without the workbook knowing layout internals.
+
+def _locate_parts(ctx: Context, card: Card, width: float, height: float) -> list[_Part]:
+    """The card's parts where the card drawer put them, from its own element boxes.
+
+    `anatomy_parts:` names the elements to call out; without it, every element the card drew
+    is called out by its name (a flow by its fields), thin ones such as rules left out.
     """
-    import pypdfium2
-
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=(face.width, face.height), invariant=1,
-                    initialFontName=load_family("Lato").regular)
-    face.draw(canvas, 0, 0)
-    canvas.showPage()
-    canvas.save()
-    last_prompt = card.prompts[-1] if card.prompts else ""
-    wanted = [
-        ("Category band", "Colour and name of the category: which question the card answers.",
-         category.name if category else "", ""),
-        ("Title", "What the card is, in a few words.", card.title, card.title),
-        ("Body", "What it means for your product, with an example.", card.body or "",
-         card.body or ""),
-        ("Prompts", "Questions to ask the room when the card is on the table.",
-         card.prompts[0] if card.prompts else "", last_prompt),
-        ("Footer and id", "The card's id: write it on worksheets and recipes.", card.id, ""),
-    ]
-    pdf = pypdfium2.PdfDocument(buf.getvalue())
-    try:
-        textpage = pdf[0].get_textpage()
-        parts = []
-        for label, explain, first, last in wanted:
-            box = _text_block(textpage, first, last)
-            if box is not None:
-                left = 0.0 if label == "Category band" else max(box[0] - mm(1.2), mm(0.6))
-                right = face.width - (0.0 if label == "Category band" else safe - mm(1.2))
-                parts.append(_Part(label, explain,
-                                   (left, box[1] - mm(1), right, box[3] + mm(1))))
-        return parts
-    finally:
-        pdf.close()
-
-
-def _text_block(textpage: Any, first: str, last: str) -> _Box | None:
-    """The box from the first words of a text to its last words, as drawn."""
-    top = _search_box(textpage, " ".join(plain(first).split()[:3]), last_match=False)
-    if top is None or not last:
-        return top
-    bottom = _search_box(textpage, " ".join(plain(last).split()[-2:]), last_match=True)
-    if bottom is None or bottom[3] > top[3]:
-        return top
-    return (min(top[0], bottom[0]), bottom[1], max(top[2], bottom[2]), top[3])
-
-
-def _search_box(textpage: Any, needle: str, last_match: bool) -> _Box | None:
-    for words in (needle, needle.split(" ")[-1 if last_match else 0]):
-        if len(words) < 2:
-            continue
-        searcher = textpage.search(words, match_case=False)
-        found = searcher.get_next()
-        while last_match and found and (following := searcher.get_next()):
-            found = following
-        if found:
-            index, count = found
-            boxes = [textpage.get_charbox(i) for i in range(index, index + count)]
-            return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                    max(b[2] for b in boxes), max(b[3] for b in boxes))
-    return None
+    boxes = ctx.faces.renderer.element_boxes(card)
+    wanted = ctx.wb.anatomy_parts or tuple(
+        AnatomyPart(name, sentence_case(name.rsplit(".", 1)[-1].replace("-", " ")))
+        for name, box in boxes.items()
+        if box[3] - box[1] >= mm(2) and not any(k.startswith(name + ".") for k in boxes))
+    parts = []
+    for want in wanted[:_MOST_PARTS]:
+        box = boxes.get(want.element)
+        if box is None:
+            continue  # this card leaves the element empty
+        left, bottom, right, top = box
+        # Air beside the text, never past the card's edge; little above and below, where the
+        # next element may sit within a millimetre.
+        parts.append(_Part(want.name, want.note or "",
+                           (max(left - mm(1.2), 0.0), max(bottom - mm(0.4), 0.0),
+                            min(right + mm(1.2), width), min(top + mm(0.4), height))))
+    return parts
 
 
 class _Anatomy(Flowable):  # type: ignore[misc]
@@ -169,8 +122,7 @@ class _Anatomy(Flowable):  # type: ignore[misc]
         self.ctx = ctx
         self.card = card
         self.face = ctx.faces.front(card)
-        self.parts = _locate_parts(self.face, card, find_category(ctx.deck, card.category),
-                                   ctx.deck.card.safe)
+        self.parts = _locate_parts(ctx, card, self.face.width, self.face.height)
         self.scale = min(mm(100) / self.face.height, ctx.width * 0.48 / self.face.width)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
