@@ -9,10 +9,12 @@ import re
 from dataclasses import replace
 
 import pypdf
+import pypdfium2
 
 from conftest import BUILTIN, REPO
 from deckgen.diagnostics import Diagnostics
 from deckgen.load import load_deck
+from deckgen.render import CardRenderer
 from deckgen.workbook.worksheets import DEFAULT_KINDS, DRAWINGS, default_sheet_kinds
 from deckgen.workbook_load import check_workbook_refs
 from deckgen.workbook_model import SHEET_KINDS, Workbook
@@ -168,3 +170,55 @@ def test_the_built_in_workbook_keeps_its_own_words() -> None:
     check_workbook_refs(deck.workbook, deck, diags)
     assert not diags
     assert default_sheet_kinds(deck)[:2] == ["card-sort", "landscape"]
+
+
+def _drawn_chars(face: object) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each character of a face as drawn: (char, (left, bottom, right, top)) in card points."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(face.width, face.height))  # type: ignore[attr-defined]
+    face.draw(canvas, 0, 0)  # type: ignore[attr-defined]
+    canvas.showPage()
+    canvas.save()
+    pdf = pypdfium2.PdfDocument(buf.getvalue())
+    try:
+        text = pdf[0].get_textpage()
+        return [(text.get_text_range(i, 1), text.get_charbox(i))
+                for i in range(text.count_chars())]
+    finally:
+        pdf.close()
+
+
+def test_the_drawers_element_boxes_hold_what_each_element_drew() -> None:
+    deck = load_deck(BUILTIN)
+    card = deck.card_by_id("new-visitor")
+    assert card is not None and card.body and card.prompts
+    renderer = CardRenderer(deck)
+    boxes = renderer.element_boxes(card)
+    for name in ("band", "title", "flow.body", "flow.prompts", "footer"):
+        assert name in boxes, name
+    chars = _drawn_chars(renderer.front(card))
+    text = "".join(ch for ch, _ in chars)
+
+    def inside(snippet: str, name: str) -> None:
+        start = text.index(snippet)
+        left, bottom, right, top = boxes[name]
+        for _, (x0, y0, x1, y1) in chars[start:start + len(snippet)]:
+            assert left - 0.5 <= x0 and x1 <= right + 0.5, (snippet, name)
+            assert bottom - 0.5 <= y0 and y1 <= top + 0.5, (snippet, name)
+
+    assert "earns" in card.prompts[-1] and "history" in card.body
+    inside(card.title, "title")
+    inside("history", "flow.body")
+    inside("earns", "flow.prompts")
+    # Parts of a flow are stacked in reading order, without overlap.
+    assert boxes["flow.body"][1] >= boxes["flow.prompts"][3] - 0.01
+
+
+def test_without_anatomy_parts_every_drawn_element_is_named() -> None:
+    deck = make_deck(replace(load_workbook(), anatomy_parts=()))
+    text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))[:6]))
+    for label in ("Band", "Title", "Body", "Prompts", "Footer"):
+        assert f"{label} " in text, label
+    assert "Category band" not in text
