@@ -222,3 +222,14 @@ def test_without_anatomy_parts_every_drawn_element_is_named() -> None:
     for label in ("Band", "Title", "Body", "Prompts", "Footer"):
         assert f"{label} " in text, label
     assert "Category band" not in text
+
+
+def test_a_long_name_in_a_caption_breaks_with_a_hyphen() -> None:
+    deck = make_deck(None)
+    long = replace(deck.categories[0], name="INTERNATIONALIZATION")
+    deck = replace(deck, categories=(long, *deck.categories[1:]))
+    text = "\n".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))[:6])
+    # The blank cards' captions: the name on two lines, broken where a dictionary allows.
+    pieces = re.search(r"(INTER\w*)-\n\s*(\w*TION)\b", text)
+    assert pieces is not None, "the caption breaks without a hyphen"
+    assert pieces.group(1) + pieces.group(2) == "INTERNATIONALIZATION"

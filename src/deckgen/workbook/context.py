@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph
 from deckgen.faces import Face
 from deckgen.model import Card, Category, Deck
 from deckgen.units import WHITE, Color, mm
-from deckgen.workbook.typeset import Fonts, deck_fonts, paragraph
+from deckgen.workbook.typeset import Fonts, deck_fonts, hyphenation_lang, paragraph
 from deckgen.workbook_model import Workbook
 
 Flowables = list[Flowable]
@@ -96,7 +96,7 @@ class Styles:
     toc: list[ParagraphStyle]
 
 
-def make_styles(fonts: Fonts, pal: Palette) -> Styles:
+def make_styles(fonts: Fonts, pal: Palette, language: str = "en") -> Styles:
     text, muted, primary = rl(pal.text), rl(pal.muted), rl(pal.primary)
 
     def style(name: str, **kw: Any) -> ParagraphStyle:
@@ -129,7 +129,10 @@ def make_styles(fonts: Fonts, pal: Palette) -> Styles:
         check=style("check", leftIndent=15, bulletIndent=0, spaceAfter=4,
                     bulletFontName=fonts.fallback, bulletFontSize=10),
         card_title=style("card_title", fontName=fonts.heading, fontSize=9.5, leading=12),
-        caption=style("caption", fontSize=6.5, leading=8, alignment=TA_CENTER),
+        # Captions sit in narrow cells: a long name breaks at a hyphenation point, with a
+        # hyphen, rather than wherever the cell ends ("AUTHENTICATIO" / "N").
+        caption=style("caption", fontSize=6.5, leading=8, alignment=TA_CENTER,
+                      hyphenationLang=hyphenation_lang(language)),
         sheet_label=style("sheet_label", fontName=fonts.heading, fontSize=10, leading=12.5),
         sheet_small=style("sheet_small", fontSize=7.5, leading=9.5, textColor=muted),
         toc=[
@@ -181,7 +184,7 @@ class Context:
         fonts = deck_fonts(deck)
         pal = make_palette(deck)
         return cls(deck, deck.workbook or Workbook(), FaceCache(renderer), fonts, pal,
-                   make_styles(fonts, pal), PAPERS[paper])
+                   make_styles(fonts, pal, deck.language), PAPERS[paper])
 
     @property
     def width(self) -> float:

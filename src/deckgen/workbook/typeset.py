@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pyphen
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -156,3 +157,10 @@ def fit_text(text: str, font: str, size: float, width: float, fonts: Fonts) -> s
 def first_sentence(text: str) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", text)
     return match.group(1) if match else text
+
+
+def hyphenation_lang(language: str) -> str:
+    """The pyphen dictionary for a deck language ("en": en_US), or "" when pyphen has none."""
+    lang = language.replace("-", "_")
+    # ReportLab fails on a language pyphen lacks; such a deck's captions break without one.
+    return pyphen.language_fallback("en_US" if lang == "en" else lang) or ""
