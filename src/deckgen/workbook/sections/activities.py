@@ -18,6 +18,7 @@ from deckgen.workbook.deckdata import capitalised, find_category
 from deckgen.workbook.doc import Heading, new_page, new_section
 from deckgen.workbook.sections.agenda import clock_time
 from deckgen.workbook.typeset import first_sentence
+from deckgen.workbook.words import ACTIVITY, MATERIALS, NOTES, TIME, WORKSHEET, head, minutes
 from deckgen.workbook.worksheets import worksheet_title
 from deckgen.workbook_model import Activity, Agenda, Phase
 
@@ -53,10 +54,10 @@ def _phase_opener(ctx: Context, name: str, summary: str | None, number: int, tot
     if not acts:
         return out
     rows: list[list[Any]] = [[Paragraph(h, ctx.st.cell_head) for h in
-                              ("ACTIVITY", "TIME", "YOU LEAVE WITH")]]
+                              (head(ACTIVITY), head(TIME), "YOU LEAVE WITH")]]
     for act in acts:
         rows.append([ctx.p(f"**{act.title}**", ctx.st.cell),
-                     ctx.p(f"{act.minutes} min", ctx.st.cell),
+                     ctx.p(minutes(act.minutes), ctx.st.cell),
                      ctx.p(first_sentence(act.output or ""), ctx.st.cell)])
     w = ctx.width
     out += [Spacer(1, mm(4)), booklet_table(rows, [w * 0.34, w * 0.14, w * 0.52], ctx)]
@@ -102,7 +103,7 @@ def _start_spread(ctx: Context) -> Flowables:
 
     When the break lands on a right-hand page that page becomes a ruled notes page.
     """
-    notes = [Lines(ctx, "Notes"), PageBreak()]
+    notes = [Lines(ctx, NOTES), PageBreak()]
     return [*new_page(), DocIf("doc.page % 2 == 1", notes)]
 
 
@@ -117,7 +118,7 @@ def _activity_spread(ctx: Context, act: Activity, index: int, total: int,
     ]
     first: Flowables = [ctx.p(act.purpose, st.lead), _facts(ctx, act)]
     if act.materials:
-        first.append(ctx.p("Materials", st.h3))
+        first.append(ctx.p(MATERIALS, st.h3))
         first += bullets(ctx, [capitalised(m) for m in act.materials])
     first += [ctx.p("Steps", st.h3), _steps_table(ctx, act)]
     # The second page of the spread: what to say, the cards, what comes out, what goes wrong.
@@ -137,7 +138,7 @@ def _activity_spread(ctx: Context, act: Activity, index: int, total: int,
     out += [_on_one_page(first), PageBreak()]
     if second:
         out.append(_on_one_page(second))
-    out.append(Lines(ctx, "Notes", least=mm(30)))
+    out.append(Lines(ctx, NOTES, least=mm(30)))
     return out
 
 
@@ -158,14 +159,14 @@ def _on_one_page(content: Flowables) -> KeepInFrame:
 
 
 def _facts(ctx: Context, act: Activity) -> Table:
-    facts = [("TIME", f"{act.minutes} min")]
+    facts = [(head(TIME), minutes(act.minutes))]
     if act.grouping:
         facts.append(("GROUPING", act.grouping))
     if act.worksheet:
-        facts.append(("WORKSHEET", worksheet_title(ctx, act.worksheet)))
+        facts.append((head(WORKSHEET), worksheet_title(ctx, act.worksheet)))
     per_agenda = _agenda_minutes(ctx.wb.agendas, act.id)
     if per_agenda:
-        facts.append(("IN THE AGENDAS", "\n".join(f"{t}: {m} min" for t, m in per_agenda)))
+        facts.append(("IN THE AGENDAS", "\n".join(f"{t}: {minutes(m)}" for t, m in per_agenda)))
     widths = _fact_widths(ctx.width, len(facts))
     cells = [[ctx.p(label, ctx.st.cell_head), ctx.p(value, ctx.st.cell_bold)]
              for label, value in facts]
@@ -209,7 +210,7 @@ def _steps_table(ctx: Context, act: Activity) -> Table:
     for i, step in enumerate(act.steps, 1):
         span = f"{clock_time(elapsed)[1:]}–{clock_time(elapsed + step.minutes)[1:]}"
         rows.append([Paragraph(str(i), number), ctx.p(step.do, do),
-                     ctx.p(f"**{step.minutes} min**\n{span}", st.cell)])
+                     ctx.p(f"**{minutes(step.minutes)}**\n{span}", st.cell)])
         elapsed += step.minutes
     numbered = ParagraphStyle("minutes", parent=st.cell, alignment=TA_RIGHT)
     for row in rows:

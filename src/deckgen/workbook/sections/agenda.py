@@ -12,6 +12,7 @@ from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import capitalised
 from deckgen.workbook.doc import new_section, subheading
 from deckgen.workbook.typeset import first_sentence
+from deckgen.workbook.words import ACTIVITY, MATERIALS, TIME, head, minutes
 from deckgen.workbook_model import Slot
 
 # Agendas
@@ -43,7 +44,7 @@ def agendas(ctx: Context) -> Flowables:
 def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
     st = ctx.st
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
-                              ("TIME", "ACTIVITY", "MATERIALS", "OUTPUT")]]
+                              (head(TIME), head(ACTIVITY), head(MATERIALS), "OUTPUT")]]
     extra: list[tuple[Any, ...]] = []
     clock = start
     for i, slot in enumerate(slots, 1):
@@ -58,10 +59,10 @@ def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
         output = slot.output or (act.output if act else None) or ""
         when = f"{clock_time(clock)}–{clock_time(clock + slot.minutes)}"
         if slot.is_break:
-            name = f"**{title}**  ·  {slot.minutes} min"
+            name = f"**{title}**  ·  {minutes(slot.minutes)}"
             extra.append(("BACKGROUND", (0, i), (-1, i), rl(ctx.pal.faint)))
         else:
-            when += f"\n{slot.minutes} min"
+            when += f"\n{minutes(slot.minutes)}"
         rows.append([ctx.p(when, st.cell), ctx.p(name, st.cell),
                      ctx.p(capitalised(", ".join(materials)), st.cell),
                      ctx.p(first_sentence(output), st.cell)])

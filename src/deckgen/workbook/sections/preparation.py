@@ -9,6 +9,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 from deckgen.workbook.blocks import booklet_table, bullets
 from deckgen.workbook.context import GAP, Context, Flowables
 from deckgen.workbook.doc import new_section, subheading
+from deckgen.workbook.words import MATERIALS
 
 # Roles, checklist, materials
 
@@ -50,7 +51,7 @@ def materials(ctx: Context) -> Flowables:
     mats = ctx.wb.materials
     if mats is None or not (mats.in_person or mats.remote):
         return []
-    out = new_section(ctx, "Materials", key="materials", intro=(
+    out = new_section(ctx, MATERIALS, key="materials", intro=(
         "Everything on these lists fits in one box or one shared folder. Pack it the day "
         "before."))
     half = (ctx.width - GAP) / 2

@@ -21,6 +21,7 @@ from deckgen.workbook.deckdata import (
 )
 from deckgen.workbook.doc import Heading, new_page, new_section
 from deckgen.workbook.typeset import first_sentence
+from deckgen.workbook.words import WORKSHEET, head
 from deckgen.workbook.worksheets.decide import (
     sheet_dot_vote,
     sheet_effort_impact,
@@ -115,7 +116,8 @@ def worksheets(ctx: Context) -> Flowables:
 
 
 def _sheet_index(ctx: Context, specs: Sequence[WorksheetSpec]) -> Table:
-    rows: list[list[Any]] = [[Paragraph(h, ctx.st.cell_head) for h in ("WORKSHEET", "USE IT TO")]]
+    heads = (head(WORKSHEET), "USE IT TO")
+    rows: list[list[Any]] = [[Paragraph(h, ctx.st.cell_head) for h in heads]]
     for spec in specs:
         rows.append([ctx.p(f"**{sheet_title(ctx, spec)}**", ctx.st.cell),
                      ctx.p(first_sentence(sheet_note(ctx, spec)), ctx.st.cell)])

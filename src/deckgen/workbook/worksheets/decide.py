@@ -12,6 +12,7 @@ from deckgen.units import WHITE, mm
 from deckgen.workbook.context import Context, rl
 from deckgen.workbook.deckdata import grid_card, risk_titles, sheet_word
 from deckgen.workbook.typeset import plain
+from deckgen.workbook.words import EFFORT, IMPACT, OWNER
 from deckgen.workbook.worksheets.draw import (
     draw_arrow,
     draw_block,
@@ -109,8 +110,8 @@ def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
         used = draw_block(c, ctx, f"**{lead}** " + "  ·  ".join(risks),
                       ctx.st.sheet_small, 0, top, w)
         top -= used + mm(4)
-    cols = [("Risk or barrier", 0.26), ("Likelihood", 0.11), ("Impact", 0.11),
-            ("Mitigation: the first concrete step", 0.30), ("Owner", 0.13), ("By when", 0.09)]
+    cols = [("Risk or barrier", 0.26), ("Likelihood", 0.11), (IMPACT, 0.11),
+            ("Mitigation: the first concrete step", 0.30), (OWNER, 0.13), ("By when", 0.09)]
     rows = 9
     grid_table(c, ctx, cols, w, top, rows=rows, row_h=(top - mm(10)) / rows, dots_for=(1, 2))
 
@@ -132,13 +133,13 @@ def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
         draw_label(c, ctx, qx + mm(4), qy + gh / 2 - mm(11.5), sub, 7.5, bold=False,
                color=ctx.pal.muted)
     draw_arrow(c, x0, y0 - mm(5), x0 + gw, y0 - mm(5), ctx.pal.primary)
-    draw_label(c, ctx, x0 + gw / 2, y0 - mm(10.5), "Effort", 9, color=ctx.pal.primary,
+    draw_label(c, ctx, x0 + gw / 2, y0 - mm(10.5), EFFORT, 9, color=ctx.pal.primary,
            align="center")
     draw_arrow(c, x0 - mm(5), y0, x0 - mm(5), y0 + gh, ctx.pal.primary)
     c.saveState()
     c.translate(x0 - mm(7.5), y0 + gh / 2)
     c.rotate(90)
-    draw_label(c, ctx, 0, 0, "Impact", 9, color=ctx.pal.primary, align="center")
+    draw_label(c, ctx, 0, 0, IMPACT, 9, color=ctx.pal.primary, align="center")
     c.restoreState()
 
 

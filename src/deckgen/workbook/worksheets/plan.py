@@ -14,6 +14,7 @@ from deckgen.workbook.deckdata import (
     sheet_words,
 )
 from deckgen.workbook.typeset import text_width
+from deckgen.workbook.words import OWNER
 from deckgen.workbook.worksheets.draw import (
     draw_block,
     draw_box,
@@ -150,7 +151,7 @@ def sheet_roadmap(c: Canvas, ctx: Context, w: float, h: float) -> None:
 
 
 def sheet_parking_lot(c: Canvas, ctx: Context, w: float, h: float) -> None:
-    cols = [("Question, idea or concern", 0.52), ("Raised by", 0.16), ("Owner", 0.16),
+    cols = [("Question, idea or concern", 0.52), ("Raised by", 0.16), (OWNER, 0.16),
             ("Answer by", 0.16)]
     rows = 20
     grid_table(c, ctx, cols, w, h, rows=rows, row_h=(h - mm(10)) / rows)
