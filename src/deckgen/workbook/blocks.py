@@ -24,7 +24,7 @@ def _form_name(key: str) -> str:
 
 
 def draw_face(c: Canvas, face: Face, key: str, x: float, y: float, scale: float,
-               border: Color | None) -> None:
+              border: Color | None) -> None:
     """Draw a face scaled, trimmed (no bleed), as a form XObject drawn once per document."""
     name = _form_name(face.form_key or key)
     if not c.hasForm(name):
@@ -93,7 +93,6 @@ def thumb_grid(ctx: Context, thumbs: Sequence[ThumbSpec], width: float) -> Table
     ]))
 
 
-
 class Lines(Flowable):  # type: ignore[misc]
     """Ruled lines for notes filling the rest of the frame; nothing when too little is left."""
 
@@ -131,7 +130,7 @@ class Lines(Flowable):  # type: ignore[misc]
 
 
 def bullets(ctx: Context, items: Iterable[str], style: ParagraphStyle | None = None,
-             bullet: str = "•") -> Flowables:
+            bullet: str = "•") -> Flowables:
     st = style or ctx.st.bullet
     return [Paragraph(to_markup(item, ctx.fonts), st, bulletText=bullet) for item in items]
 
@@ -140,7 +139,7 @@ NO_ORPHAN_END = ("NOSPLIT", (0, -4), (-1, -1))
 
 
 def booklet_table(rows: list[list[Any]], widths: Sequence[float], ctx: Context,
-           extra: Sequence[tuple[Any, ...]] = (), header: bool = True) -> Table:
+                  extra: Sequence[tuple[Any, ...]] = (), header: bool = True) -> Table:
     """A booklet table: light rules between rows, a muted header, no vertical lines."""
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),

@@ -143,7 +143,6 @@ def make_styles(fonts: Fonts, pal: Palette, language: str = "en") -> Styles:
     )
 
 
-
 # Context shared by every section
 
 
@@ -200,4 +199,3 @@ class Context:
 
     def title(self) -> str:
         return self.wb.title or "Facilitator workbook"
-

@@ -156,7 +156,7 @@ def _draw_furniture(c: Canvas, doc: WorkbookDoc, ctx: Context) -> None:
     draw_text(c, x, top, left, fonts.bold, 7, fonts)
     c.setFillColor(rl(pal.muted))
     draw_text(c, w - MARGIN_X, top, fit_text(section, fonts.regular, 7.5, right_room, fonts),
-               fonts.regular, 7.5, fonts, align="right")
+              fonts.regular, 7.5, fonts, align="right")
     c.setStrokeColor(rl(pal.rule))
     c.setLineWidth(0.5)
     c.line(MARGIN_X, top - mm(2.5), w - MARGIN_X, top - mm(2.5))
@@ -176,7 +176,7 @@ LOGO_BOX = (mm(45), mm(14))
 
 
 def draw_logo(c: Canvas, path: Path, x: float, y: float, width: float,
-               height: float) -> float | None:
+              height: float) -> float | None:
     """Draw the brand logo fitted in a box with its lower-left at (x, y); its drawn width."""
     try:
         image = prepared_image(path, *LOGO_BOX)

@@ -86,7 +86,7 @@ def first_words(text: str, count: int) -> str:
 
 
 def paragraph(text: str, style: ParagraphStyle, fonts: Fonts, *, bold: bool = False,
-          italic: bool = False, **kw: Any) -> Paragraph:
+              italic: bool = False, **kw: Any) -> Paragraph:
     return Paragraph(to_markup(text, fonts, bold=bold, italic=italic), style, **kw)
 
 
@@ -133,7 +133,7 @@ def text_width(text: str, font: str, size: float, fonts: Fonts) -> float:
 
 
 def draw_text(c: Canvas, x: float, y: float, text: str, font: str, size: float, fonts: Fonts,
-               align: str = "left") -> None:
+              align: str = "left") -> None:
     width = text_width(text, font, size, fonts)
     if align == "center":
         x -= width / 2

@@ -271,5 +271,3 @@ def _activity_thumbs(ctx: Context, act: Activity) -> list[list[ThumbSpec]]:
 
 def _thumb_spec(ctx: Context, card: Card) -> ThumbSpec:
     return (ctx.faces.front(card), f"front:{card.id}", card.title, None)
-
-

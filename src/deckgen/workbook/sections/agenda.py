@@ -69,6 +69,3 @@ def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
         clock += slot.minutes
     w = ctx.width
     return booklet_table(rows, [w * 0.14, w * 0.28, w * 0.29, w * 0.29], ctx, extra)
-
-
-

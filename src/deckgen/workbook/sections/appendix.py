@@ -68,6 +68,5 @@ def glossary(ctx: Context) -> Flowables:
     rows: list[list[Any]] = [[ctx.p(f"**{e.term}**", ctx.st.cell), ctx.p(e.definition, ctx.st.cell)]
                              for e in sorted(entries, key=lambda e: e.term.lower())]
     out.append(booklet_table(rows, [ctx.width * 0.26, ctx.width * 0.74], ctx, [NO_ORPHAN_END],
-                      header=False))
+                             header=False))
     return out
-

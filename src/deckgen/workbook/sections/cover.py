@@ -33,7 +33,7 @@ def draw_cover(c: Canvas, ctx: Context) -> None:
     brand = deck.brand.name if plain(deck.brand.name).strip().lower() != plain(
         deck.title).strip().lower() else ""
     if deck.brand.logo is None or draw_logo(c, deck.brand.logo, x, brand_y - mm(4),
-                                             *LOGO_BOX) is None:
+                                            *LOGO_BOX) is None:
         c.setFillColor(rl(pal.on_primary))
         draw_text(c, x, brand_y, brand, fonts.bold, 13, fonts)
     on = rl(pal.on_primary)
@@ -100,14 +100,13 @@ def _draw_category_strip(c: Canvas, ctx: Context, x: float, y: float, width: flo
         c.rect(x + i * bar, y, bar - 1.5, mm(3), stroke=0, fill=1)
 
 
-
 def contents(ctx: Context) -> Flowables:
     toc = Contents(levelStyles=ctx.st.toc, dotsMinLevel=1,
-                          tableStyle=TableStyle([("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),
-                                                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                                 ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+                   tableStyle=TableStyle([("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),
+                                          ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                          ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                          ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
     intro = ctx.wb.intro or (_default_intro(ctx),)
     out = [*new_page(), Heading("Contents", ctx.st.h1, ctx, level=0, toc=False)]
     out += [ctx.p(text, ctx.st.body) for text in intro]
@@ -118,5 +117,3 @@ def contents(ctx: Context) -> Flowables:
 def _default_intro(ctx: Context) -> str:
     return (f"This workbook goes with the {ctx.deck.title}. It shows how the cards work, gives "
             "printable worksheets for working with them and lists every card with its text.")
-
-

@@ -37,7 +37,7 @@ def how_to_use(ctx: Context) -> Flowables:
             subheading(ctx, title),
             *(ctx.p(text) for text in intros),
             thumb_grid(ctx, [(ctx.faces.blank(cat), f"blank:{cat.id}", cat.name, None)
-                              for cat in blanks], mm(19)),
+                             for cat in blanks], mm(19)),
         ]
     return out
 

@@ -65,5 +65,3 @@ def materials(ctx: Context) -> Flowables:
         ("RIGHTPADDING", (0, 0), (0, -1), GAP),
     ])))
     return out
-
-

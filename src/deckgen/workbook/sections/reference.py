@@ -48,7 +48,7 @@ def _category_heading(ctx: Context, cat: Category, count: int) -> Heading:
               f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {count} {noun}</font>')
     # Bookmarked but left out of the contents, which then fits on one page.
     return Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup, toc=False,
-                    swatch=cat.color)
+                   swatch=cat.color)
 
 
 def _card_rows(ctx: Context, cards: Sequence[Card]) -> Table:
@@ -96,7 +96,7 @@ class _CardEntry(Flowable):  # type: ignore[misc]
         c = self.canv
         thumb_h = self.face.height * self.scale
         draw_face(c, self.face, f"front:{self.card.id}", 0, self.height - thumb_h, self.scale,
-                   self.ctx.pal.rule)
+                  self.ctx.pal.rule)
         y = self.height
         for para in self.paras:
             y -= para.getSpaceBefore() + para.height
@@ -164,5 +164,3 @@ def card_name(ctx: Context, card_id: str) -> str:
     if slug(plain(card.title)) != card_id:
         name += f'<font color="{ctx.pal.muted.hex}" size="7"> ({escape(card_id)})</font>'
     return name
-
-

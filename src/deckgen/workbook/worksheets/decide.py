@@ -36,10 +36,10 @@ def sheet_two_by_two(c: Canvas, ctx: Context, w: float, h: float) -> None:
         qx = x0 + (q % 2) * half
         qy = y0 + (1 - q // 2) * half
         draw_box(c, qx, qy, half, half, ctx.pal.rule, ctx.pal.faint if q in (0, 3) else WHITE,
-             radius=0)
+                 radius=0)
         if name:
             draw_block(c, ctx, f"**{name}**", ctx.st.sheet_label, qx + mm(4), qy + half - mm(4),
-                   half - mm(8))
+                       half - mm(8))
         else:
             write_line(c, ctx, qx + mm(4), qy + half - mm(10), half * 0.6)
         draw_label(c, ctx, qx + mm(4), qy + mm(13), "Votes", 7, bold=False, color=ctx.pal.muted)
@@ -108,13 +108,12 @@ def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
     if risks:
         lead = sheet_word(ctx.deck, "risk-register", "prompts")
         used = draw_block(c, ctx, f"**{lead}** " + "  ·  ".join(risks),
-                      ctx.st.sheet_small, 0, top, w)
+                          ctx.st.sheet_small, 0, top, w)
         top -= used + mm(4)
     cols = [("Risk or barrier", 0.26), ("Likelihood", 0.11), (IMPACT, 0.11),
             ("Mitigation: the first concrete step", 0.30), (OWNER, 0.13), ("By when", 0.09)]
     rows = 9
     grid_table(c, ctx, cols, w, top, rows=rows, row_h=(top - mm(10)) / rows, dots_for=(1, 2))
-
 
 
 def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
@@ -128,13 +127,13 @@ def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
         qx = x0 + (q % 2) * gw / 2
         qy = y0 + (1 - q // 2) * gh / 2
         draw_box(c, qx, qy, gw / 2, gh / 2, ctx.pal.rule, ctx.pal.tint if q == 0 else
-             (ctx.pal.faint if q == 1 else WHITE), radius=0)
+                 (ctx.pal.faint if q == 1 else WHITE), radius=0)
         draw_label(c, ctx, qx + mm(4), qy + gh / 2 - mm(7), name, 11, color=ctx.pal.primary)
         draw_label(c, ctx, qx + mm(4), qy + gh / 2 - mm(11.5), sub, 7.5, bold=False,
-               color=ctx.pal.muted)
+                   color=ctx.pal.muted)
     draw_arrow(c, x0, y0 - mm(5), x0 + gw, y0 - mm(5), ctx.pal.primary)
     draw_label(c, ctx, x0 + gw / 2, y0 - mm(10.5), EFFORT, 9, color=ctx.pal.primary,
-           align="center")
+               align="center")
     draw_arrow(c, x0 - mm(5), y0, x0 - mm(5), y0 + gh, ctx.pal.primary)
     c.saveState()
     c.translate(x0 - mm(7.5), y0 + gh / 2)
@@ -156,5 +155,3 @@ def sheet_dot_vote(c: Canvas, ctx: Context, w: float, h: float) -> None:
     for r in range(rows):
         y = h - mm(8) - (r + 0.5) * row_h
         draw_dots(c, ctx, x, y, count, r=radius)
-
-

@@ -20,7 +20,7 @@ from deckgen.workbook.typeset import draw_text, fit_text, paragraph
 
 
 def draw_box(c: Canvas, x: float, y: float, w: float, h: float, stroke: Color,
-         fill: Color | None = None, radius: float = mm(1.5), width: float = 0.6) -> None:
+             fill: Color | None = None, radius: float = mm(1.5), width: float = 0.6) -> None:
     c.setStrokeColor(rl(stroke))
     c.setLineWidth(width)
     if fill is not None:
@@ -29,8 +29,8 @@ def draw_box(c: Canvas, x: float, y: float, w: float, h: float, stroke: Color,
 
 
 def draw_label(c: Canvas, ctx: Context, x: float, y: float, text: str, size: float = 9,
-           bold: bool = True, color: Color | None = None, align: str = "left",
-           width: float | None = None) -> None:
+               bold: bool = True, color: Color | None = None, align: str = "left",
+               width: float | None = None) -> None:
     font = ctx.fonts.bold if bold else ctx.fonts.regular
     if width is not None:
         text = fit_text(text, font, size, width, ctx.fonts)
@@ -39,7 +39,7 @@ def draw_label(c: Canvas, ctx: Context, x: float, y: float, text: str, size: flo
 
 
 def draw_block(c: Canvas, ctx: Context, text: str, style: ParagraphStyle, x: float, top: float,
-           width: float) -> float:
+               width: float) -> float:
     """Draw wrapped text with its top at `top`; return its height."""
     para = paragraph(text, style, ctx.fonts)
     _, h = para.wrap(width, 1000)
@@ -54,7 +54,7 @@ def write_line(c: Canvas, ctx: Context, x: float, y: float, w: float) -> None:
 
 
 def id_boxes(c: Canvas, ctx: Context, x: float, y: float, count: int, w: float = mm(20),
-              h: float = mm(7)) -> float:
+             h: float = mm(7)) -> float:
     """Boxes to write card ids in; returns their total width."""
     for i in range(count):
         draw_box(c, x + i * (w + mm(2)), y, w, h, ctx.pal.muted, WHITE, radius=mm(1))
@@ -62,7 +62,7 @@ def id_boxes(c: Canvas, ctx: Context, x: float, y: float, count: int, w: float =
 
 
 def draw_dots(c: Canvas, ctx: Context, x: float, y: float, count: int, r: float = mm(1.8),
-          per_row: int | None = None) -> None:
+              per_row: int | None = None) -> None:
     per_row = per_row or count
     c.setStrokeColor(rl(ctx.pal.muted))
     c.setLineWidth(0.6)
@@ -72,7 +72,7 @@ def draw_dots(c: Canvas, ctx: Context, x: float, y: float, count: int, r: float 
 
 
 def draw_arrow(c: Canvas, x1: float, y1: float, x2: float, y2: float, color: Color,
-           width: float = 1.2) -> None:
+               width: float = 1.2) -> None:
     c.setStrokeColor(rl(color))
     c.setFillColor(rl(color))
     c.setLineWidth(width)
@@ -89,13 +89,12 @@ def draw_arrow(c: Canvas, x1: float, y1: float, x2: float, y2: float, color: Col
     c.drawPath(path, stroke=0, fill=1)
 
 
-
 # A sentence ends at . ! or ? before a capital (so "e.g. this" stays whole) or at the end.
 _SENTENCE = re.compile(r".+?(?:[.!?](?=\s+[A-Z0-9“\"(])|$)", re.DOTALL)
 
 
 def fitted_para(ctx: Context, text: str, style: ParagraphStyle, width: float,
-                 height: float) -> Paragraph:
+                height: float) -> Paragraph:
     """The text in a box without cutting a phrase: whole, slightly smaller, or whole sentences.
 
     Tries the full text, then a smaller size, then the leading sentences that fit; the first
@@ -120,10 +119,9 @@ def fitted_para(ctx: Context, text: str, style: ParagraphStyle, width: float,
     return para
 
 
-
 def grid_table(c: Canvas, ctx: Context, cols: Sequence[tuple[str, float]], w: float,
-                top: float, rows: int, row_h: float, dots_for: Sequence[int] = (),
-                number: bool = False) -> None:
+               top: float, rows: int, row_h: float, dots_for: Sequence[int] = (),
+               number: bool = False) -> None:
     """A write-in table with a header row; `dots_for` columns get L / M / H circles."""
     head_h = mm(8)
     c.setFillColor(rl(ctx.pal.tint))
@@ -145,7 +143,7 @@ def grid_table(c: Canvas, ctx: Context, cols: Sequence[tuple[str, float]], w: fl
         y = top - head_h - (r + 1) * row_h
         if number:
             draw_label(c, ctx, xs[0] + mm(2), y + row_h / 2 - mm(1.2), str(r + 1), 8, bold=False,
-                   color=ctx.pal.muted)
+                       color=ctx.pal.muted)
         for col in dots_for:
             draw_lmh(c, ctx, xs[col] + mm(2), y + row_h / 2)
 
@@ -157,6 +155,4 @@ def draw_lmh(c: Canvas, ctx: Context, x: float, y: float) -> None:
         c.setLineWidth(0.6)
         c.circle(cx, y, mm(2.4), stroke=1, fill=0)
         draw_label(c, ctx, cx, y - mm(1), letter, 6.5, bold=False, color=ctx.pal.muted,
-               align="center")
-
-
+                   align="center")

@@ -49,14 +49,13 @@ def sheet_landscape(c: Canvas, ctx: Context, w: float, h: float) -> None:
             for f, name in enumerate(slot_fields):
                 band_top = sy + slot_h - mm(3.5) - f * band
                 draw_label(c, ctx, x + mm(6), band_top - mm(3), name, 6.5, bold=False,
-                       color=ctx.pal.muted)
+                           color=ctx.pal.muted)
                 write_line(c, ctx, x + mm(6), band_top - band + mm(1), col_w - mm(12))
     if prompts:
         draw_label(c, ctx, 0, strip - mm(5), sheet_word(ctx.deck, "landscape", "across"), 8,
                    width=mm(33))
         draw_block(c, ctx, "  ·  ".join(prompts), ctx.st.sheet_small, mm(34), strip - mm(2),
                    w - mm(34))
-
 
 
 def sheet_sizing_ladder(c: Canvas, ctx: Context, w: float, h: float) -> None:
@@ -71,7 +70,7 @@ def sheet_sizing_ladder(c: Canvas, ctx: Context, w: float, h: float) -> None:
         head_h = mm(24)
         head_top = h - (n - 1 - i) * rise
         draw_box(c, x, head_top - head_h, col_w, head_h, ctx.pal.primary,
-             ctx.pal.primary.mix(WHITE, 0.82 - 0.14 * i / max(n - 1, 1)))
+                 ctx.pal.primary.mix(WHITE, 0.82 - 0.14 * i / max(n - 1, 1)))
         draw_label(c, ctx, x + mm(3), head_top - mm(6), f"{i + 1}", 8, color=ctx.pal.primary)
         if name:
             draw_label(c, ctx, x + mm(8), head_top - mm(6), name, 11, width=col_w - mm(10))
@@ -90,7 +89,6 @@ def sheet_sizing_ladder(c: Canvas, ctx: Context, w: float, h: float) -> None:
             draw_label(c, ctx, x + mm(9), y, label, 8, bold=False)
 
 
-
 def sheet_card_sort(c: Canvas, ctx: Context, w: float, h: float) -> None:
     # The categories that have blank cards are the ones meant to be co-created.
     cats = [cat for cat in ctx.deck.categories if cat.blanks != 0] or list(ctx.deck.categories)
@@ -107,10 +105,8 @@ def sheet_card_sort(c: Canvas, ctx: Context, w: float, h: float) -> None:
         c.rect(x, y + cell_h - mm(7), mm(2.2), mm(7), stroke=0, fill=1)
         draw_label(c, ctx, x + mm(5), y + cell_h - mm(5), cat.name, 9.5, width=cell_w * 0.45)
         draw_label(c, ctx, x + mm(5) + cell_w * 0.45, y + cell_h - mm(5), cat.question, 7,
-               bold=False, color=ctx.pal.muted, width=cell_w * 0.55 - mm(8))
+                   bold=False, color=ctx.pal.muted, width=cell_w * 0.55 - mm(8))
         line_y = y + cell_h - mm(14)
         while line_y > y + mm(3):
             write_line(c, ctx, x + mm(5), line_y, cell_w - mm(10))
             line_y -= mm(7)
-
-

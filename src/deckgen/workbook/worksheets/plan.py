@@ -58,10 +58,10 @@ def _recipe_block(c: Canvas, ctx: Context, w: float, h: float, top: float) -> No
         else:
             name = f"{cat.name} · {cat.question}" if cat else generic
         draw_label(c, ctx, mm(8), y + row_h - mm(10), name, 6.5, bold=False, color=ctx.pal.muted,
-               width=mm(52))
+                   width=mm(52))
         used = id_boxes(c, ctx, box_x, y + row_h - mm(10.5), 1, w=box_w)
         write_line(c, ctx, box_x + used + mm(5), y + row_h - mm(10.5),
-                    w - box_x - used - mm(9))
+                   w - box_x - used - mm(9))
         if i < len(rows) - 1:
             write_line(c, ctx, mm(4), y, w - mm(8))
 
@@ -122,7 +122,6 @@ def _after(ctx: Context, label: str, x: float, size: float, least: float,
     return max(least, x + text_width(label, font, size, ctx.fonts) + mm(2))
 
 
-
 def sheet_roadmap(c: Canvas, ctx: Context, w: float, h: float) -> None:
     columns = [(label.name, label.note or "")
                for label in sheet_words(ctx.deck, "roadmap", "columns")]
@@ -139,7 +138,7 @@ def sheet_roadmap(c: Canvas, ctx: Context, w: float, h: float) -> None:
         c.rect(x + 1, h - head_h, col_w - 2, head_h, stroke=0, fill=1)
         draw_label(c, ctx, x + mm(4), h - mm(7.5), name, 11, color=ink)
         draw_label(c, ctx, x + mm(4) + text_width(name, ctx.fonts.bold, 11, ctx.fonts) + mm(3),
-               h - mm(7.5), sub, 8, bold=False, color=ink)
+                   h - mm(7.5), sub, 8, bold=False, color=ink)
     for r, (name, sub) in enumerate(lanes):
         y = h - head_h - (r + 1) * row_h
         draw_box(c, 0, y + 1, lane_w - mm(2), row_h - 2, ctx.pal.rule, ctx.pal.tint, radius=0)
@@ -147,7 +146,7 @@ def sheet_roadmap(c: Canvas, ctx: Context, w: float, h: float) -> None:
         draw_block(c, ctx, sub, ctx.st.sheet_small, mm(3), y + row_h - mm(9), lane_w - mm(7))
         for i in range(len(columns)):
             draw_box(c, lane_w + i * col_w + 1, y + 1, col_w - 2, row_h - 2, ctx.pal.rule,
-                 radius=0)
+                     radius=0)
 
 
 def sheet_parking_lot(c: Canvas, ctx: Context, w: float, h: float) -> None:
@@ -155,5 +154,3 @@ def sheet_parking_lot(c: Canvas, ctx: Context, w: float, h: float) -> None:
             ("Answer by", 0.16)]
     rows = 20
     grid_table(c, ctx, cols, w, h, rows=rows, row_h=(h - mm(10)) / rows)
-
-
