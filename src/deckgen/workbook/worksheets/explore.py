@@ -14,7 +14,7 @@ from deckgen.workbook.deckdata import (
     sheet_word,
     sheet_words,
 )
-from deckgen.workbook.typeset import plain
+from deckgen.workbook.typeset import plain, text_width
 from deckgen.workbook.worksheets.draw import (
     draw_block,
     draw_box,
@@ -52,10 +52,11 @@ def sheet_landscape(c: Canvas, ctx: Context, w: float, h: float) -> None:
                            color=ctx.pal.muted)
                 write_line(c, ctx, x + mm(6), band_top - band + mm(1), col_w - mm(12))
     if prompts:
-        draw_label(c, ctx, 0, strip - mm(5), sheet_word(ctx.deck, "landscape", "across"), 8,
-                   width=mm(33))
-        draw_block(c, ctx, "  ·  ".join(prompts), ctx.st.sheet_small, mm(34), strip - mm(2),
-                   w - mm(34))
+        across = sheet_word(ctx.deck, "landscape", "across")
+        draw_label(c, ctx, 0, strip - mm(5), across, 8, width=mm(33))
+        # The prompts follow a short label closely; a long one is cut at 33 mm.
+        x = min(mm(34), text_width(across, ctx.fonts.bold, 8, ctx.fonts) + mm(4))
+        draw_block(c, ctx, "  ·  ".join(prompts), ctx.st.sheet_small, x, strip - mm(2), w - x)
 
 
 def sheet_sizing_ladder(c: Canvas, ctx: Context, w: float, h: float) -> None:
