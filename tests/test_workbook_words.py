@@ -102,7 +102,9 @@ def test_a_decks_own_sheet_words_and_section_texts_reach_the_page() -> None:
           glossary: {title: Words we use}
           card-reference: {intro: "Every one of the {count} cards."}
         """)
-    wb = load_workbook()
+    # Only the sheets under test, to keep the build small.
+    wb = replace(load_workbook(), agendas=(), activities=(), phases=(),
+                 worksheets=parsed("worksheets: [dot-vote, landscape]").worksheets)
     deck = make_deck(replace(wb, sheets={**wb.sheets, **own.sheets}, sections=own.sections))
     pdf = pypdf.PdfReader(io.BytesIO(build(deck)))
     pages, texts = bookmarked_pages(pdf), [squash(t) for t in page_texts(pdf)]
@@ -115,8 +117,7 @@ def test_a_decks_own_sheet_words_and_section_texts_reach_the_page() -> None:
 
 
 def test_a_deck_that_declares_nothing_gets_neutral_words() -> None:
-    wb = replace(load_workbook(), recipe=(), sheets={}, levels=None,
-                 worksheets=parsed("worksheets: [roadmap, jtbd-pitch, recipe-builder]").worksheets)
+    wb = Workbook(worksheets=parsed("worksheets: [roadmap, jtbd-pitch, recipe-builder]").worksheets)
     pdf = pypdf.PdfReader(io.BytesIO(build(make_deck(wb))))
     pages, texts = bookmarked_pages(pdf), [squash(t) for t in page_texts(pdf)]
     roadmap = texts[pages["Roadmap"]]
@@ -217,7 +218,7 @@ def test_the_drawers_element_boxes_hold_what_each_element_drew() -> None:
 
 
 def test_without_anatomy_parts_every_drawn_element_is_named() -> None:
-    deck = make_deck(replace(load_workbook(), anatomy_parts=()))
+    deck = make_deck(Workbook(anatomy=load_workbook().anatomy, worksheets=()))
     text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))[:6]))
     for label in ("Band", "Title", "Body", "Prompts", "Footer"):
         assert f"{label} " in text, label
@@ -225,7 +226,7 @@ def test_without_anatomy_parts_every_drawn_element_is_named() -> None:
 
 
 def test_a_long_name_in_a_caption_breaks_with_a_hyphen() -> None:
-    deck = make_deck(None)
+    deck = make_deck(Workbook(worksheets=()))
     long = replace(deck.categories[0], name="INTERNATIONALIZATION")
     deck = replace(deck, categories=(long, *deck.categories[1:]))
     text = "\n".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))[:6])
