@@ -167,7 +167,7 @@ recipe:
   - {role: measure, word: MEASURE, label: Measure}
   - {role: measure, word: GUARDRAIL, label: must not get worse, guardrail: true}
 sections:
-  catalogue: {title: Interaction catalogue}
+  catalogue: {title: Interaction catalogue, columns: [Interaction]}
 sheets:
   landscape: {title: Landscape of connected experience}
   four-arguments: {title: Four arguments}

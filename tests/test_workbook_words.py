@@ -78,8 +78,10 @@ def test_the_workbook_engine_names_nothing_of_the_built_in_deck() -> None:
     for section in wb.sections.values():
         names |= {section.title or "", *(section.intro or ())}
     # Words the engine uses for itself may match a deck's by chance; these are generic
-    # (sms: a card id here, and an acronym the catalogue writes in capitals).
-    generic = {"", "Size", "Date", "Recipe", "Search", "Layout", "Service", "Pitched by", "sms"}
+    # (sms: a card id here, and an acronym the catalogue writes in capitals; Channel: a field
+    # of every catalogue entry).
+    generic = {"", "Size", "Date", "Recipe", "Search", "Layout", "Service", "Pitched by", "sms",
+               "Channel"}
     clash = sorted((names - generic) & _literals())
     assert not clash, f"the engine names the built-in deck: {clash}"
     assert not any("LEVEL_NAMES" in p.read_text(encoding="utf-8") for p in ENGINE.rglob("*.py"))
@@ -234,3 +236,17 @@ def test_a_long_name_in_a_caption_breaks_with_a_hyphen() -> None:
     pieces = re.search(r"(INTER\w*)-\n\s*(\w*TION)\b", text)
     assert pieces is not None, "the caption breaks without a hyphen"
     assert pieces.group(1) + pieces.group(2) == "INTERNATIONALIZATION"
+
+
+def test_only_a_section_with_a_table_takes_column_heads() -> None:
+    found = problems("""\
+        sections:
+          glossary: {columns: [Term]}
+          catalogue: {columns: [A, B, C, D, E]}
+        """)
+    assert [(line, field, message) for line, field, message, _ in found] == [
+        (2, "sections.glossary.columns", "unknown key"),
+        (3, "sections.catalogue.columns", "has 5 entries; this table has 4 columns"),
+    ]
+    assert parsed("sections: {catalogue: {columns: [Dish]}}").sections["catalogue"].columns == (
+        "Dish",)

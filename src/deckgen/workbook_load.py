@@ -64,6 +64,7 @@ _LEVELS_KEYS = ("category", "ids")
 _RECIPE_KEYS = ("role", "word", "label", "meaning", "guardrail")
 _SHEET_KEYS = ("title", "note")
 _SECTION_KEYS = ("title", "intro")
+_SECTION_COLUMNS = {"catalogue": 4}  # sections with a table whose heads a deck may name
 _LABEL_KEYS = ("name", "note")
 _PART_KEYS = ("element", "name", "note")
 _ELEMENT = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")
@@ -552,11 +553,18 @@ def _sections(node: Node | None, diags: Diagnostics) -> dict[str, SectionText]:
         section = yamlsrc.mapping(value, path, diags)
         if section is None:
             continue
-        yamlsrc.check_keys(section, _SECTION_KEYS, path, diags)
+        columns = _SECTION_COLUMNS.get(key.value, 0)
+        yamlsrc.check_keys(section, (*_SECTION_KEYS, *(("columns",) if columns else ())), path,
+                           diags)
         intro_node = section.get("intro")
         intro = None if intro_node is None else _paragraphs(intro_node, join(path, "intro"),
                                                             diags)
-        out[key.value] = SectionText(_field(section, "title", path, diags, max_len=120), intro)
+        heads = _texts(section, "columns", path, diags) if columns else ()
+        if len(heads) > columns:
+            diags.add(section.key_pos("columns"), join(path, "columns"),
+                      f"has {len(heads)} entries; this table has {columns} columns")
+        out[key.value] = SectionText(_field(section, "title", path, diags, max_len=120), intro,
+                                     heads)
     return out
 
 

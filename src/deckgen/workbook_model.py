@@ -265,6 +265,7 @@ class SectionText:
 
     title: str | None = None
     intro: tuple[str, ...] | None = None  # None: the engine's; () prints none
+    columns: tuple[str, ...] = ()  # a table's column heads, where the section has a table
 
 
 # Sections whose title and introduction a deck may give under `sections:`.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.platypus import Paragraph
 
@@ -22,8 +23,12 @@ def catalogue(ctx: Context) -> Flowables:
     out = new_section(ctx, "Catalogue", kicker="Appendix", key="catalogue", count=len(entries),
                       intro="{count} entries, grouped by family, each with its size and channel.")
     st = ctx.st
-    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
-                              ("INTERACTION", "SIZE", "CHANNEL", "NOTE")]]
+    # The deck may name the columns (sections.catalogue.columns); a head it leaves out is ours.
+    own = ctx.wb.sections.get("catalogue")
+    named = own.columns if own else ()
+    heads = [named[i] if i < len(named) else word
+             for i, word in enumerate(("Name", "Size", "Channel", "Note"))]
+    rows: list[list[Any]] = [[Paragraph(escape(head.upper()), st.cell_head) for head in heads]]
     extra: list[tuple[Any, ...]] = []
     families: list[str] = []
     for entry in entries:
