@@ -135,6 +135,21 @@ class FontChain:
             return self.primary.style(bold, italic)
         return None
 
+    def runs(self, text: str, bold: bool = False, italic: bool = False) -> list[tuple[str, str]]:
+        """`text` as (font name, chunk) runs, each chunk in the first family that has it.
+
+        A character no family has stays in the primary font: validation reports it.
+        """
+        primary = self.primary.style(bold, italic)
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            name = self.font_for(ch, bold, italic) or primary
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + ch)
+            else:
+                runs.append((name, ch))
+        return runs
+
     def uncovered(self, text: str, bold: bool = False, italic: bool = False) -> list[str]:
         """Distinct characters of `text`, in order of appearance, that no family covers."""
         seen: set[str] = set()

@@ -79,6 +79,9 @@ class _Plan:
     tops: dict[str, float] = dataclasses.field(default_factory=dict)
     # The lowest y each element drew at (its top when it drew nothing).
     bottoms: dict[str, float] = dataclasses.field(default_factory=dict)
+    # Each element's left and right edge, and a flow's parts as (left, bottom, right, top).
+    spans: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
+    parts: dict[str, tuple[float, float, float, float]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,14 @@ class CardRenderer:
             self._faces[key] = CardFace(self, _Subject(category, None, "blank"),
                                         self.layouts.get(name), f"blank-{category.id}")
         return self._faces[key]
+
+    def element_boxes(self, card: Card) -> dict[str, tuple[float, float, float, float]]:
+        """Where each element of the card's front drew, as (left, bottom, right, top) points from
+        the trim's lower-left, by element name; a flow's fields also as 'flow.body' and so on."""
+        plan = self.front(card).plan()
+        boxes = {name: (left, plan.bottoms[name], right, plan.tops[name])
+                 for name, (left, right) in plan.spans.items()}
+        return boxes | plan.parts
 
     def is_recipe_category(self, category: Category) -> bool:
         if category.layout == "recipe":
@@ -430,6 +441,8 @@ class CardRenderer:
             used = _ELEMENTS[el.kind](self, el, box, subject, plan)
             ops_of[el.name] = plan.ops[start:]
             del plan.ops[start:]
+            if ops_of[el.name]:
+                plan.spans[el.name] = (box.x, box.right)
             # An element that drew nothing passes its own top on, so `after` chains skip it.
             bottoms[el.name] = used if used is not None else (
                 bottoms.get(after, box.top) if isinstance(after, str) else box.top)
@@ -876,13 +889,17 @@ def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     fixed = dataclasses.replace(style, size=fit.size, min_size=fit.size)
     pieces: list[tuple[tx.Fit, Color, float]] = []
     offset = 0.0
-    for i, (_, group) in enumerate(groups):
+    for i, (name, group) in enumerate(groups):
         blocks = [dataclasses.replace(b, space_before=b.space_before if j else 0.0)
                   for j, b in enumerate(group.blocks)]
         part = tx.fit(blocks, dataclasses.replace(fixed, max_lines=None), box.w, 10_000)
         if i:
             offset += _group_gap(groups, i) * fit.size
         pieces.append((part, group.color, offset))
+        # A field's label and entries are one part of the flow, e.g. "flow.prompts".
+        key = f"{el.name}.{name}"
+        top = plan.parts[key][3] if key in plan.parts else box.top - offset
+        plan.parts[key] = (box.x, box.top - offset - part.height, box.right, top)
         offset += part.height
 
     def paint(c: Canvas) -> None:
