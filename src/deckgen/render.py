@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from deckgen import text as tx
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
-from deckgen.images import prepared_image
+from deckgen.images import placed_art
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
 from deckgen.model import ROLES, Card, Category, Deck
 from deckgen.units import WHITE, Color, mm, parse_color
@@ -346,8 +346,12 @@ class CardRenderer:
             return self.deck.color("back", category.color)
         return self.text_color
 
+    def rl_color(self, color: Color) -> RLColor:
+        """`color` as ReportLab paints it in this build (CMYK or RGB)."""
+        return CMYKColor(*color.as_cmyk()) if self.cmyk else RLColor(*color.rgb)
+
     def paint(self, canvas: Canvas, color: Color, *, stroke: bool = False) -> None:
-        value = CMYKColor(*color.as_cmyk()) if self.cmyk else RLColor(*color.rgb)
+        value = self.rl_color(color)
         if stroke:
             canvas.setStrokeColor(value)
         else:
@@ -580,7 +584,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     icon_w = icon_h = 0.0
     if icon is not None:
         side = min(mm(8) * r.scale, max(box.h - 2 * mm(2), mm(4)))
-        icon_w, icon_h = prepared_image(icon, side, side, cmyk=r.cmyk).fit_size(side, side)
+        icon_w, icon_h = placed_art(icon, side, side, cmyk=r.cmyk).fit_size(side, side)
         inner_w -= icon_w + ICON_GAP
     role = (s.category.role or "").upper()
     role_w = 0.0
@@ -607,7 +611,8 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         else r.text_color
 
     if icon is not None:  # planned before the text, so painted under it
-        _image(r, icon, Box(box.right - safe - icon_w, centre - icon_h / 2, icon_w, icon_h), plan)
+        _image(r, icon, Box(box.right - safe - icon_w, centre - icon_h / 2, icon_w, icon_h), plan,
+               fg)
 
     def paint(c: Canvas) -> None:
         r.paint(c, fg)
@@ -995,15 +1000,17 @@ def _icon(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     return _image(r, icon, box, plan)
 
 
-def _image(r: CardRenderer, path: Path, box: Box, plan: _Plan) -> float | None:
-    image = prepared_image(path, box.w, box.h, cmyk=r.cmyk)
-    reader = image.reader()
+def _image(r: CardRenderer, path: Path, box: Box, plan: _Plan,
+           color: Color | None = None) -> float | None:
+    # An SVG icon's currentColor takes `color`; otherwise the deck's text colour.
+    image = placed_art(path, box.w, box.h, cmyk=r.cmyk,
+                       color=r.rl_color(color or r.text_color))
     w, h = image.fit_size(box.w, box.h)
     x = box.x + (box.w - w) / 2
     y = box.top - h
 
     def paint(c: Canvas) -> None:
-        c.drawImage(reader, x, y, w, h, mask="auto")
+        image.draw(c, x, y, w, h)
 
     plan.ops.append(_Op(paint))
     return y

@@ -15,7 +15,6 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -39,7 +38,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from deckgen.faces import Face
 from deckgen.fonts import FontError, FontFamily, load_family
 from deckgen.fonts import coverage as font_coverage
-from deckgen.images import prepared_image
+from deckgen.images import placed_art
 from deckgen.model import LEVEL_NAMES, Card, Category, Deck, slug
 from deckgen.text import parse_inline
 from deckgen.units import WHITE, Color, mm
@@ -525,9 +524,9 @@ def _draw_logo(c: Canvas, path: Path, x: float, y: float, width: float,
                height: float) -> float | None:
     """Draw the brand logo fitted in a box with its lower-left at (x, y); its drawn width."""
     try:
-        image = prepared_image(path, *_LOGO_BOX)
+        image = placed_art(path, *_LOGO_BOX)
         w, h = image.fit_size(width, height)
-        c.drawImage(ImageReader(image.image), x, y, w, h, mask="auto")
+        image.draw(c, x, y, w, h)
     except Exception:  # a logo ReportLab cannot read is the loader's to report, not a crash here
         return None
     return float(w)
