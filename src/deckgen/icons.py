@@ -16,6 +16,10 @@ NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Inline icons are carried through text layout as one private-use character each, so a word
 # made of an icon is measured, broken and kept together like any other word.
 FIRST_CODEPOINT = 0xF0000
+ICON_FONT = "deckgen-icon"  # the pseudo-font name runs of inline icons are set in
+ICON_ADVANCE = 1.1  # ems an inline icon takes on its line, a little space either side
+ICON_SIZE = 1.0  # ems: the icon's drawn square (Lucide leaves about 1/12 blank around it)
+ICON_DROP = 0.16  # ems the square sits below the baseline, centring it on the capitals
 
 
 def icon_dir() -> Path:
