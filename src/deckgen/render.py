@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab.graphics import renderPDF
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen import text as tx
+from deckgen.assets import check_image, resolve_asset
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
+from deckgen.icons import icon_path
 from deckgen.images import placed_art
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
 from deckgen.model import ROLES, Card, Category, Deck
+from deckgen.photos import LOW_DPI, photo
 from deckgen.units import WHITE, Color, mm, parse_color
 
 DEFAULT_TEXT = parse_color("#1A1A1A")
@@ -146,6 +151,10 @@ class CardRenderer:
         self._fronts_kept = 0
         spec = deck.card
         self.scale = type_scale(spec.width, spec.height)
+        # Card art (images, QR codes) problems found while planning, reported by check().
+        self.art_problems = Diagnostics()
+        self.art_notes: list[str] = []
+        self._art_files: dict[tuple[Path, str], Path | None] = {}
 
     # -- public API -------------------------------------------------------------------------
 
@@ -253,7 +262,17 @@ class CardRenderer:
                           f"{round(overflow.size, 1):g} pt",
                           "shorten the text, split it over two cards, or use a layout with "
                           "more room (e.g. layout: list)")
+        self._check_art(diags)
         return diags
+
+    def _check_art(self, diags: Diagnostics) -> None:
+        """Pictures and QR codes that cannot be drawn; photos too coarse for print (a note)."""
+        for category in self.deck.categories:  # cards were planned above; plan the rest
+            self.category_back(category).plan()
+            self.blank(category).plan()
+        diags.extend(self.art_problems.items)
+        for note in dict.fromkeys(self.art_notes):
+            logging.getLogger("deckgen").warning("%s", note)
 
     def _layout_hint(self, name: str) -> str:
         return did_you_mean(name, self.layouts.names()) or "layouts: " + ", ".join(
@@ -383,7 +402,11 @@ class CardRenderer:
                     clearance[0] if isinstance(clearance, tuple) else mm(2))
             box = element_box(el, spec.width, spec.height, spec.safe, top, bottom)
             start = len(plan.ops)
-            used = _ELEMENTS[el.kind](self, el, box, subject, plan)
+            turn = el.get("rotate")
+            if isinstance(turn, int) and turn % 360:
+                used = _turned(self, el, box, turn, subject, plan)
+            else:
+                used = _ELEMENTS[el.kind](self, el, box, subject, plan)
             ops_of[el.name] = plan.ops[start:]
             del plan.ops[start:]
             # An element that drew nothing passes its own top on, so `after` chains skip it.
@@ -394,8 +417,9 @@ class CardRenderer:
         for el in elements.values():
             place(el, frozenset())
         self._close_up_without_logo(elements, ops_of, plan)
-        # Paint in layout order, whatever order planning needed.
-        plan.ops = [op for name in elements for op in ops_of.get(name, [])]
+        # Paint in layout order (then `order:`, lowest first), whatever order planning needed.
+        painted = sorted(elements, key=lambda name: _paint_order(elements[name]))
+        plan.ops = [op for name in painted for op in ops_of.get(name, [])]
         return plan
 
     def _close_up_without_logo(self, elements: dict[str, Element], ops_of: dict[str, list[_Op]],
@@ -994,10 +1018,13 @@ def _logo(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 
 
 def _icon(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
-    icon = s.category.icon
+    named = el.get("icon")  # a bundled icon the layout names; else the category's own
+    icon = icon_path(named) if isinstance(named, str) else s.category.icon
     if icon is None:
         return None
-    return _image(r, icon, box, plan)
+    color = el.get("color")
+    return _image(r, icon, box, plan,
+                  r.color(color, s.category) if isinstance(color, str) else None)
 
 
 def _image(r: CardRenderer, path: Path, box: Box, plan: _Plan,
@@ -1115,6 +1142,191 @@ def _mark(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     return rule_y
 
 
+# -- card art (issue 12): pictures, QR codes, rotation and paint order ----------------------
+
+
+def _card_value(card: Card | None, name: str) -> str | None:
+    """A card's value for a field an image or QR element names: the one place art reads
+    card data, so declared fields can replace the attribute lookup."""
+    if card is None:
+        return None
+    value = getattr(card, name, None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _paint_order(el: Element) -> int:
+    order = el.get("order")
+    return order if isinstance(order, int) else 0
+
+
+_TURN_ORIGIN: dict[int, Callable[[Box], tuple[float, float]]] = {
+    90: lambda b: (b.right, b.y),
+    180: lambda b: (b.right, b.top),
+    270: lambda b: (b.x, b.top),
+}
+
+
+def _turned(r: CardRenderer, el: Element, box: Box, turn: int, s: _Subject,
+            plan: _Plan) -> float | None:
+    """Plan `el` in its box turned by `turn` degrees (anticlockwise) and draw it turned back.
+
+    The element sees a box of the real one's size (width and height swapped at 90 and 270), so
+    its text is fitted, and overflow reported, as for any element; the box itself stays where
+    the layout put it, inside the safe zone.
+    """
+    w, h = (box.h, box.w) if turn in (90, 270) else (box.w, box.h)
+    start = len(plan.ops)
+    used = _ELEMENTS[el.kind](r, el, Box(0.0, 0.0, w, h), s, plan)
+    ops = plan.ops[start:]
+    del plan.ops[start:]
+    ox, oy = _TURN_ORIGIN[turn](box)
+
+    def paint(c: Canvas) -> None:
+        c.saveState()
+        c.translate(ox, oy)
+        c.rotate(turn)
+        for op in ops:
+            op.paint(c)
+        c.restoreState()
+
+    plan.ops.append(_Op(paint))
+    plan.tops[el.name] = box.top
+    return None if used is None else box.y
+
+
+def _art_source(r: CardRenderer, el: Element, s: _Subject) -> tuple[str, Pos, str, Path] | None:
+    """What an image or QR element shows: (value, where it is written, field path, base)."""
+    field = el.get("field")
+    if isinstance(field, str):
+        value = _card_value(s.card, field)
+        if value is None or s.card is None:
+            return None
+        pos = s.card.where(field)
+        return value, pos, field, r.deck.root
+    key = "src" if el.kind == "image" else "value"
+    fixed = el.get(key)
+    if not isinstance(fixed, str):
+        return None
+    # A layout's `src` is relative to the deck folder that holds the layout file.
+    base = el.pos.file.parent.parent if el.pos.line else r.deck.root
+    return fixed, el.pos, f"{el.name}.{key}", base
+
+
+def _art_file(r: CardRenderer, value: str, pos: Pos, field: str, base: Path) -> Path | None:
+    key = (base, value)
+    if key not in r._art_files:
+        found = Diagnostics()
+        path = resolve_asset(base, value, pos, field, found)
+        if path is not None and not check_image(path, pos, field, found):
+            path = None
+        r.art_problems.extend(found.items)
+        r._art_files[key] = path
+    return r._art_files[key]
+
+
+_ANCHOR = {"left": 0.0, "center": 0.5, "right": 1.0, "top": 1.0, "middle": 0.5, "bottom": 0.0}
+
+
+def _picture(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    source = _art_source(r, el, s)
+    if source is None:
+        return None
+    value, pos, field, base = source
+    path = _art_file(r, value, pos, field, base)
+    if path is None:
+        return None
+    if el.get("bleed") is True:
+        x0, y0, x1, y1 = _with_bleed(r, box)
+        box = Box(x0, y0, x1 - x0, y1 - y0)
+    cover = el.str_opt("fit", "contain") == "cover"
+    anchor = (_ANCHOR[el.str_opt("align", "center")], _ANCHOR[el.str_opt("valign", "middle")])
+    radius_opt = el.get("radius")
+    radius = radius_opt[0] if isinstance(radius_opt, tuple) else 0.0
+    draw: Callable[[Canvas, float, float], None]
+    if path.suffix.lower() == ".svg":
+        vector = placed_art(path, box.w, box.h, cmyk=r.cmyk, color=r.rl_color(r.text_color))
+        aw, ah = vector.fit_size(1.0, 1.0)  # its aspect ratio
+        scale = (max if cover else min)(box.w / aw, box.h / ah)
+        w, h = aw * scale, ah * scale
+
+        def draw(c: Canvas, x: float, y: float) -> None:
+            vector.draw(c, x, y, w, h)
+    else:
+        try:
+            image = photo(path, box.w, box.h, cover=cover, anchor=anchor, cmyk=r.cmyk)
+        except OSError as exc:
+            r.art_problems.add(pos, field, f"'{path.name}' cannot be read ({exc})")
+            return None
+        w, h = image.placed
+        if image.ppi < LOW_DPI:
+            r.art_notes.append(f"{pos.file}:{pos.line}:{pos.col}: {field}: '{path.name}' "
+                               f"prints at {image.ppi:.0f} ppi where it is placed (warning: "
+                               f"below {LOW_DPI} ppi looks soft; use a larger picture)")
+        draw = image.draw
+    x = box.x + (box.w - w) * anchor[0]
+    y = box.y + (box.h - h) * anchor[1]
+
+    def paint(c: Canvas) -> None:
+        c.saveState()
+        if cover or radius:
+            clip = c.beginPath()
+            if radius:
+                clip.roundRect(box.x, box.y, box.w, box.h, min(radius, box.w / 2, box.h / 2))
+            else:
+                clip.rect(box.x, box.y, box.w, box.h)
+            c.clipPath(clip, stroke=0, fill=0)
+        draw(c, x, y)
+        c.restoreState()
+
+    plan.ops.append(_Op(paint))
+    return max(y, box.y)
+
+
+QR_MODULE = mm(0.4)  # the smallest module phone cameras read reliably off a printed card
+QR_QUIET = 4  # modules of blank margin the standard asks for on every side
+
+
+def _qr(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    source = _art_source(r, el, s)
+    if source is None:
+        return None
+    value, pos, field, _ = source
+    widget = QrCodeWidget(value, barLevel="M", barBorder=QR_QUIET)
+    try:
+        widget.qr.make()
+    except Exception:  # the encoder's errors for data beyond the largest code
+        r.art_problems.add(pos, field, f"'{value[:40]}…' is too long for a QR code",
+                           "use a shorter address, e.g. from a link shortener")
+        return None
+    modules = widget.qr.getModuleCount() + 2 * QR_QUIET
+    side = min(box.w, box.h)
+    if side / modules < QR_MODULE:
+        need = modules * QR_MODULE / mm(1)
+        r.art_problems.add(pos, field, f"a QR code of this value needs {need:.0f} mm to scan "
+                           f"when printed; the '{el.name}' box gives {side / mm(1):.1f} mm",
+                           "make the element larger, or shorten the value")
+        return None
+    widget.barWidth = widget.barHeight = side
+    widget.barFillColor = r.rl_color(r.color(el.str_opt("color", "text"), s.category))
+    drawing = Drawing(side, side)
+    drawing.add(widget)
+    anchor = (_ANCHOR[el.str_opt("align", "center")], _ANCHOR[el.str_opt("valign", "top")])
+    x = box.x + (box.w - side) * anchor[0]
+    y = box.y + (box.h - side) * anchor[1]
+    paper = WHITE
+
+    def paint(c: Canvas) -> None:
+        r.paint(c, paper)  # the quiet zone must be light whatever is behind it
+        c.rect(x, y, side, side, stroke=0, fill=1)
+        renderPDF.draw(drawing, c, x, y, showBoundary=False)
+
+    plan.ops.append(_Op(paint))
+    return y
+
+
 _ELEMENTS: dict[str, Callable[[CardRenderer, Element, Box, _Subject, _Plan], float | None]] = {
     "fill": _fill,
     "band": _band,
@@ -1131,4 +1343,6 @@ _ELEMENTS: dict[str, Callable[[CardRenderer, Element, Box, _Subject, _Plan], flo
     "idbox": _idbox,
     "frame": _frame,
     "mark": _mark,
+    "image": _picture,
+    "qr": _qr,
 }
