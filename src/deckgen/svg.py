@@ -308,11 +308,13 @@ def _render(root: Any) -> Vector:
     finally:
         _log.setLevel(level)
     if drawing is None:
-        raise SvgError("it cannot be converted", "export it again as plain SVG")
+        raise SvgError("it cannot be converted", "export it again as plain SVG",
+                       root.sourceline or 1, 1)
     width, height = float(drawing.width), float(drawing.height)
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
         raise SvgError(f"its size ({width:g} × {height:g}) is absurd or empty",
-                       "give it a viewBox and a width and height of a few hundred px")
+                       "give it a viewBox and a width and height of a few hundred px",
+                       root.sourceline or 1, 1)
     return Vector(drawing, width, height)
 
 
