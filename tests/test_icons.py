@@ -91,3 +91,30 @@ def test_category_and_inline_icons_are_drawn_in_their_colours(
     assert b".101961 .101961 .101961 RG" in content  # the inline heart: the text's colour
     text = reader.pages[0].extract_text()
     assert "heart" not in text and "earn a second visit" in text
+
+
+def test_cmyk_build_draws_svg_logo_and_icons_in_cmyk(make_deck: Callable[..., Path],
+                                                     tmp_path: Path) -> None:
+    from test_svg import LOGO
+
+    deck_text = MINI_DECK.format(size="poker").replace(
+        '    color: "#2E6F95"\n', '    color: "#2E6F95"\n    icon: users\n', 1).replace(
+        "deck:\n  title: Test Deck\n",
+        "deck:\n  title: Test Deck\nbrand:\n  name: Acme\n  logo: assets/logo.svg\n", 1)
+    cards = MINI_CARDS.replace("What would **earn** a second visit?",
+                               "What would :heart: earn a second visit?").replace(
+        "body: Arrives with no history. What would :heart: earn a second visit?",
+        "body: \"Arrives with no history. What would :heart: earn a second visit?\"")
+    deck = make_deck(deck_text, {"10-cards.yaml": cards}, files={"assets/logo.svg": LOGO})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(deck), "-o", str(out), "-q", "--only",
+                                       "print-shop", "--cmyk"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out / "cards-print-shop.pdf")
+    for page in reader.pages[:2]:
+        content, _ = page_content(page)
+        assert b" rg" not in content and b" RG" not in content
+        assert b" k" in content
+    # The logo's green, in CMYK with full black generation: (0.90, 0, 0.28, 0.57).
+    back, _ = page_content(reader.pages[1])
+    assert b".9 0 .281818 .568627 k" in back

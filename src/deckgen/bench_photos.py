@@ -102,7 +102,9 @@ def run(cards: int = 150) -> None:
         os.environ["XDG_CACHE_HOME"] = str(root / "cache")  # a cold cache, inherited by children
         started = time.perf_counter()
         with_photos = photo_deck(root / "photos-deck", cards, photos=True)
-        make_photos(with_photos / "photos", cards)
+        # In a child, so this process (whose peak memory every later child starts from, as
+        # ru_maxrss survives exec) never holds a 12-megapixel image.
+        _fresh(make_photos, with_photos / "photos", cards)
         plain = photo_deck(root / "plain-deck", cards, photos=False)
         print(f"  made the photos in {time.perf_counter() - started:.0f} s")
         # A full-bleed poker card at 300 ppi.
