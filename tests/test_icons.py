@@ -118,3 +118,29 @@ def test_cmyk_build_draws_svg_logo_and_icons_in_cmyk(make_deck: Callable[..., Pa
     # The logo's green, in CMYK with full black generation: (0.90, 0, 0.28, 0.57).
     back, _ = page_content(reader.pages[1])
     assert b".9 0 .281818 .568627 k" in back
+
+
+def test_icon_element_draws_the_icon_a_card_names(make_deck: Callable[..., Path],
+                                                  tmp_path: Path) -> None:
+    # The card value is read through the renderer's one field helper (the subtitle stands in
+    # for a declared `icon` field here).
+    layouts = ("standard:\n  extends: standard\n  elements:\n"
+               "    subtitle: {draw: false}\n"
+               "    emblem: {kind: icon, field: subtitle, color: category, top: 70%, "
+               "bottom: 10mm}\n")
+    cards = MINI_CARDS.replace("subtitle: First time here", "subtitle: target")
+    deck = make_deck(None, {"10.yaml": cards}, files={"layouts/cards.yaml": layouts.encode()})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(deck), "-o", str(out), "-q", "--only",
+                                       "print-shop"])
+    assert result.exit_code == 0, result.output
+    content, _ = page_content(PdfReader(out / "cards-print-shop.pdf").pages[0])
+    assert b".180392 .435294 .584314 RG" in content  # strokes in the category's blue
+
+    bad = make_deck(None, {"10.yaml": cards.replace("subtitle: target", "subtitle: targte")},
+                    files={"layouts/cards.yaml": layouts.encode()})
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "10.yaml:5:15: subtitle: card 'new-visitor': no bundled icon is called 'targte'" \
+        in result.output
+    assert "did you mean 'target'?" in result.output

@@ -331,7 +331,7 @@ def _read_element(name: str, spec: ys.Map, path: str, diags: Diagnostics,
         where = f"{path}.{k}"
         if k in ("kind",) or k not in ELEMENT_KEYS:
             continue
-        if kind in ART_KINDS and k == "field":
+        if kind in (*ART_KINDS, "icon") and k == "field":
             parsed: object = ys.text(value, where, diags)  # a card value: any declared field
         else:
             parsed = _option(k, value, where, diags)

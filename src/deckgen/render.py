@@ -18,7 +18,9 @@ from deckgen import text as tx
 from deckgen.assets import check_image, resolve_asset
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
+from deckgen.icons import NAME as icon_name
 from deckgen.icons import icon_path
+from deckgen.icons import names as icon_names
 from deckgen.images import placed_art
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
 from deckgen.model import ROLES, Card, Category, Deck
@@ -1018,8 +1020,13 @@ def _logo(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 
 
 def _icon(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
-    named = el.get("icon")  # a bundled icon the layout names; else the category's own
-    icon = icon_path(named) if isinstance(named, str) else s.category.icon
+    # A card's own icon (`field:`), a bundled icon the layout names, or the category's.
+    field = el.get("field")
+    named = el.get("icon")
+    if isinstance(field, str):
+        icon = _card_icon(r, s, field)
+    else:
+        icon = icon_path(named) if isinstance(named, str) else s.category.icon
     if icon is None:
         return None
     color = el.get("color")
@@ -1222,6 +1229,24 @@ def _art_file(r: CardRenderer, value: str, pos: Pos, field: str, base: Path) -> 
         r.art_problems.extend(found.items)
         r._art_files[key] = path
     return r._art_files[key]
+
+
+def _card_icon(r: CardRenderer, s: _Subject, field: str) -> Path | None:
+    """The icon a card names in `field`: a bundled icon's name or a picture file."""
+    value = _card_value(s.card, field)
+    if value is None or s.card is None:
+        return None
+    pos = s.card.where(field)
+    if icon_name.fullmatch(value):
+        path = icon_path(value)
+        reported = (pos.file, f"{pos.line}:{pos.col}:{value}")  # once, however often planned
+        if path is None and reported not in r._art_files:
+            r._art_files[reported] = None
+            r.art_problems.add(pos, field, f"card '{s.card.id}': no bundled icon is called "
+                               f"'{value}'", did_you_mean(value, icon_names())
+                               or "`deckgen icons --search WORD` lists them")
+        return path
+    return _art_file(r, value, pos, field, r.deck.root)
 
 
 _ANCHOR = {"left": 0.0, "center": 0.5, "right": 1.0, "top": 1.0, "middle": 0.5, "bottom": 0.0}
