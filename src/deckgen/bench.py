@@ -237,6 +237,8 @@ def _fresh(func: Callable[..., R], *args: Any) -> R:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="150,1000,10000")
+    parser.add_argument("--photos", type=int, default=150,
+                        help="cards in the photo benchmark (0 to skip)")
     parser.add_argument("--png-limit", type=int, default=1000,
                         help="skip PNG for decks larger than this (about 35 s per 1,000 cards "
                         "on two cores)")
@@ -270,6 +272,10 @@ def main() -> None:
                   "   (the same sheets drawn with bare ReportLab calls, no fitting)")
             ratio = results["cards"][0] / bare
             print(f"{size:>6} cards.pdf takes {ratio:.1f}× the time of bare ReportLab", flush=True)
+    if args.photos:
+        from deckgen.bench_photos import run
+
+        run(args.photos)
     print(f"benchmark took {time.perf_counter() - began:.0f} s")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from deckgen.icons import ICON_FONT, is_icon_char
 from deckgen.resources import data_dir
 
 __all__ = [
@@ -126,6 +127,8 @@ class FontChain:
 
     def font_for(self, ch: str, bold: bool = False, italic: bool = False) -> str | None:
         """The first family's font of that style that has `ch`, or None when none has it."""
+        if is_icon_char(ch):  # an inline :icon: is drawn from the icon set, not a font
+            return ICON_FONT
         for family in self.families:
             name = family.style(bold, italic)
             if ch in coverage(name):

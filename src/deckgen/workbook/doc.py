@@ -9,7 +9,6 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -22,7 +21,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from deckgen.images import prepared_image
+from deckgen.images import placed_art
 from deckgen.units import Color, mm
 from deckgen.workbook.context import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, Context, Flowables, rl
 from deckgen.workbook.typeset import draw_text, fit_text, plain, text_width, to_markup
@@ -179,9 +178,9 @@ def draw_logo(c: Canvas, path: Path, x: float, y: float, width: float,
               height: float) -> float | None:
     """Draw the brand logo fitted in a box with its lower-left at (x, y); its drawn width."""
     try:
-        image = prepared_image(path, *LOGO_BOX)
+        image = placed_art(path, *LOGO_BOX)
         w, h = image.fit_size(width, height)
-        c.drawImage(ImageReader(image.image), x, y, w, h, mask="auto")
+        image.draw(c, x, y, w, h)
     except Exception:  # a logo ReportLab cannot read is the loader's to report, not a crash here
         return None
     return float(w)
