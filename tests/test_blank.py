@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 
 from conftest import BUILTIN
 from deckgen.cli import main
-from deckgen.impose import SheetPlan, plan_sheet
-from deckgen.load import load_deck
-from deckgen.model import Deck
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Deck
+from deckgen.outputs.impose import SheetPlan, plan_sheet
 
 RECIPE_ROLES = ["IF", "AND", "THEN", "VIA", "SO THAT", "MEASURE"]
 

@@ -18,9 +18,9 @@ from pypdf.generic import IndirectObject
 
 from conftest import MINI_CARDS, MINI_DECK, REPO, font_names
 from deckgen.cli import main
+from deckgen.deck.load import load_deck
 from deckgen.diagnostics import DeckError
-from deckgen.images import HEADROOM, PRINT_DPI
-from deckgen.load import load_deck
+from deckgen.draw.images import HEADROOM, PRINT_DPI
 
 LOGO_PX = 3000
 BRAND = """\

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from conftest import BUILTIN
 from deckgen.cli import main
-from deckgen.load import load_deck
-from deckgen.model import Deck
-from deckgen.render import CardRenderer
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Deck
+from deckgen.draw.renderer import CardRenderer
 from deckgen.units import parse_color
 
 ROLES = ("who", "what", "when", "where", "why", "measure")

@@ -12,8 +12,8 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf.generic import DictionaryObject
 
-from deckgen.calibrate import write_calibration
-from deckgen.impose import PAPER_SIZES, new_canvas
+from deckgen.outputs.calibrate import write_calibration
+from deckgen.outputs.impose import PAPER_SIZES, new_canvas
 
 MM = 72 / 25.4
 

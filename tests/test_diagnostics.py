@@ -21,9 +21,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from deckgen.cli import main
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Deck
 from deckgen.diagnostics import DeckError, Diagnostic, forget_sources
-from deckgen.load import load_deck
-from deckgen.model import Deck
 from deckgen.resources import data_dir
 
 SEED_DECK = """\

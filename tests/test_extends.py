@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILTIN
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Deck
 from deckgen.diagnostics import DeckError
-from deckgen.load import load_deck
-from deckgen.model import Deck
 
 BASE_DECK = """\
 deck:

@@ -10,11 +10,11 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from deckgen.build import BuildOptions, build
 from deckgen.cli import main
+from deckgen.deck.load import load_deck
 from deckgen.diagnostics import DeckError
-from deckgen.load import load_deck
-from deckgen.render import CardRenderer
+from deckgen.draw.renderer import CardRenderer
+from deckgen.outputs.build import BuildOptions, build
 
 QUIZ_DECK = """\
 deck:

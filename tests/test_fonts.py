@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.fonts import (
+from deckgen.resources import data_dir
+from deckgen.text.fonts import (
     BUILTIN_FAMILIES,
     FontChain,
     FontError,
     default_chain,
     load_family,
 )
-from deckgen.resources import data_dir
 
 
 def test_bundled_families_load_by_any_spelling() -> None:

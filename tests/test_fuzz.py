@@ -17,10 +17,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Deck
 from deckgen.diagnostics import DeckError, forget_sources
-from deckgen.load import load_deck
-from deckgen.model import Deck
-from deckgen.render import CardRenderer
+from deckgen.draw.renderer import CardRenderer
 from deckgen.resources import data_dir
 from test_diagnostics import SEED_CARDS, SEED_DECK, edit, png_bytes
 from yamltree import paths, put

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from deckgen.build import BuildOptions, build
+from deckgen.outputs.build import BuildOptions, build
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DPI = 60

@@ -31,10 +31,10 @@ from PIL import Image
 
 from conftest import MINI_CARDS, MINI_DECK, REPO
 from deckgen.bench import synthetic_deck
-from deckgen.build import BuildOptions, build
 from deckgen.cli import main
 from deckgen.diagnostics import DeckError, forget_sources
-from deckgen.outputs import FILENAMES, STAGE_PREFIX, remove_stale_stages
+from deckgen.outputs.build import BuildOptions, build
+from deckgen.outputs.files import FILENAMES, STAGE_PREFIX, remove_stale_stages
 from yamltree import paths, put
 
 DECKGEN = str(REPO / ".venv" / "bin" / "deckgen")
@@ -175,7 +175,7 @@ def test_a_full_disk_changes_nothing_and_says_so_plainly(
     def disk_full(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("deckgen.build.write_print_shop", disk_full)
+    monkeypatch.setattr("deckgen.outputs.build.write_print_shop", disk_full)
     result = CliRunner().invoke(main, ["build", str(deck), "-o", str(out)])
     assert result.exit_code == 1
     assert result.output.strip() == ("deckgen: cannot write outputs: No space left on device; "

@@ -6,8 +6,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from deckgen.calibrate import write_calibration
-from deckgen.impose import Duplex, SheetPlan, plan_sheet
+from deckgen.outputs.calibrate import write_calibration
+from deckgen.outputs.impose import Duplex, SheetPlan, plan_sheet
 from test_impose import BLEED, POKER, build, cards, label_centres
 
 MM = 72 / 25.4

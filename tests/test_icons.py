@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import MINI_CARDS, MINI_DECK
-from deckgen import icons
-from deckgen import text as tx
 from deckgen.cli import main
-from deckgen.fonts import load_family
-from deckgen.render import _with_fallback
+from deckgen.deck import icons
+from deckgen.draw.renderer import _with_fallback
+from deckgen.text import typeset as tx
+from deckgen.text.fonts import load_family
 from test_svg import page_content
 
 CHAIN = _with_fallback(load_family("Lato"))

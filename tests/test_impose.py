@@ -16,8 +16,8 @@ import pytest
 from pypdf.generic import DictionaryObject
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.faces import Face
-from deckgen.impose import (
+from deckgen.draw.faces import Face
+from deckgen.outputs.impose import (
     PAPER_SIZES,
     Duplex,
     SheetPlan,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.deck.load import load_deck
 from deckgen.diagnostics import DeckError
-from deckgen.layout import LayoutSet, load_layouts
-from deckgen.load import load_deck
-from deckgen.render import CardRenderer
+from deckgen.draw.renderer import CardRenderer
+from deckgen.layout.templates import LayoutSet, load_layouts
 from deckgen.units import mm
 
 
@@ -220,7 +220,7 @@ def test_an_element_can_name_a_brand_font_or_a_bundled_one(
     from pypdf import PdfReader
 
     from conftest import font_names
-    from deckgen.build import BuildOptions, build
+    from deckgen.outputs.build import BuildOptions, build
 
     root = _deck_with_layout(make_deck, f"""\
         standard:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.load import load_deck
-from deckgen.model import Deck
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Deck
 from deckgen.resources import data_dir
 from deckgen.units import MM, Color, UnitError, mm, parse_color, parse_length
 from test_diagnostics import SEED_CARDS, SEED_DECK, edit, make_deck, problems

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from conftest import BUILTIN, REPO
 from deckgen.cli import main
-from deckgen.load import load_deck
+from deckgen.deck.load import load_deck
 from deckgen.scaffold import ScaffoldError, scaffold
 
 FILES = ("deck.yaml", "cards/10-our-cards.yaml", "assets/logo.png", "README.md",

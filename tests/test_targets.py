@@ -21,8 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from conftest import MINI_DECK, font_names
 from deckgen.cli import main
 from deckgen.diagnostics import DeckError
-from deckgen.pdfx import near_black, press_cmyk
-from deckgen.targets import load_targets
+from deckgen.outputs.pdfx import near_black, press_cmyk
+from deckgen.outputs.targets import load_targets
 
 MM = 72 / 25.4
 BUILTIN_NAMES = {"home", "gutter-fold", "print-shop", "pdfx-1a", "drivethrucards",
@@ -194,8 +194,8 @@ def test_press_colour_rules() -> None:
 
 
 def test_large_dark_areas_get_rich_black_and_text_solid_k(tmp_path: Path) -> None:
-    from deckgen.pdfx import finish
-    from deckgen.targets import load_targets
+    from deckgen.outputs.pdfx import finish
+    from deckgen.outputs.targets import load_targets
 
     path = tmp_path / "dark.pdf"
     canvas = Canvas(str(path), pagesize=(200, 200), enforceColorSpace="cmyk")
@@ -288,7 +288,7 @@ def test_png_targets_at_exact_vendor_sizes(make_deck: Callable[..., Path], tmp_p
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_gutter_fold_backs_below_fronts_turned(make_deck: Callable[..., Path], tmp_path: Path,
                                                paper: str) -> None:
-    from deckgen.gutter import plan_gutter
+    from deckgen.outputs.gutter import plan_gutter
     from test_home_sheets import drawn_outside_block
 
     out = tmp_path / "out"

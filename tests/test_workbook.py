@@ -16,15 +16,15 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from conftest import BUILTIN
-from deckgen import yamlsrc
+from deckgen.deck import yamlsrc
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Brand, Card, CardSpec, CatalogueEntry, Category, Deck
+from deckgen.deck.workbook_load import parse_workbook
+from deckgen.deck.workbook_model import Workbook
 from deckgen.diagnostics import Diagnostics, Pos
-from deckgen.load import load_deck
-from deckgen.model import Brand, Card, CardSpec, CatalogueEntry, Category, Deck
-from deckgen.render import CardRenderer
+from deckgen.draw.renderer import CardRenderer
 from deckgen.units import mm, parse_color
 from deckgen.workbook import write_workbook
-from deckgen.workbook_load import parse_workbook
-from deckgen.workbook_model import Workbook
 
 HERE = Path(__file__).parent
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen import yamlsrc
+from deckgen.deck import yamlsrc
+from deckgen.deck.model import Brand, Card, CardSpec, Category, Deck
+from deckgen.deck.workbook_load import check_workbook_refs, parse_workbook
+from deckgen.deck.workbook_model import Workbook
 from deckgen.diagnostics import Diagnostics, Pos
-from deckgen.model import Brand, Card, CardSpec, Category, Deck
 from deckgen.resources import data_dir
 from deckgen.units import mm, parse_color
-from deckgen.workbook_load import check_workbook_refs, parse_workbook
-from deckgen.workbook_model import Workbook
 
 FILE = Path("workbook.yaml")
 
@@ -176,7 +176,7 @@ def test_card_and_category_references_are_checked_against_the_deck() -> None:
 
 
 def test_the_built_in_workbook_is_clean() -> None:
-    from deckgen.load import load_deck
+    from deckgen.deck.load import load_deck
 
     path = data_dir("deck") / "workbook.yaml"
     diags = Diagnostics()

@@ -12,12 +12,12 @@ import pypdf
 import pypdfium2
 
 from conftest import BUILTIN, REPO
+from deckgen.deck.load import load_deck
+from deckgen.deck.workbook_load import check_workbook_refs
+from deckgen.deck.workbook_model import SHEET_KINDS, Workbook
 from deckgen.diagnostics import Diagnostics
-from deckgen.load import load_deck
-from deckgen.render import CardRenderer
+from deckgen.draw.renderer import CardRenderer
 from deckgen.workbook.worksheets import DEFAULT_KINDS, DRAWINGS, default_sheet_kinds
-from deckgen.workbook_load import check_workbook_refs
-from deckgen.workbook_model import SHEET_KINDS, Workbook
 from test_workbook import (
     bookmarked_pages,
     build,

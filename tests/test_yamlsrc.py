@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUILTIN
-from deckgen import yamlsrc as ys
+from deckgen.deck import yamlsrc as ys
 from deckgen.diagnostics import Diagnostics
 
 

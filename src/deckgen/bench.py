@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 if TYPE_CHECKING:
-    from deckgen.model import Deck
-    from deckgen.render import CardRenderer
+    from deckgen.deck.model import Deck
+    from deckgen.draw.renderer import CardRenderer
 
 R = TypeVar("R")
 
@@ -81,7 +81,7 @@ def _measure_outputs(deck_dir: str, out_dir: str, outputs: tuple[str, ...],
     process: it starts with the checked deck in memory, as in a build, and its peak memory is
     that plus what the output needs. Loading a big deck once instead of per output saves
     minutes at 10,000 cards."""
-    from deckgen.build import load_checked
+    from deckgen.outputs.build import load_checked
 
     started = time.perf_counter()
     deck, renderer = load_checked(Path(deck_dir))
@@ -97,7 +97,7 @@ def _measure_outputs(deck_dir: str, out_dir: str, outputs: tuple[str, ...],
 
 
 def _write_one(deck: Deck, renderer: CardRenderer, output: str, out_dir: str) -> Result:
-    from deckgen.outputs import (
+    from deckgen.outputs.files import (
         BuildOptions,
         png_names,
         write_blank_sheets,
@@ -126,8 +126,8 @@ def _write_one(deck: Deck, renderer: CardRenderer, output: str, out_dir: str) ->
 
 def _measure_build(deck_dir: str, out_dir: str) -> Result:
     """What `deckgen build` does: load, check, write every PDF, publish."""
-    from deckgen.build import build
-    from deckgen.outputs import BuildOptions
+    from deckgen.outputs.build import build
+    from deckgen.outputs.files import BuildOptions
 
     started = time.perf_counter()
     build(Path(deck_dir), Path(out_dir) / "build", BuildOptions())
@@ -145,8 +145,8 @@ def _measure_bare(deck_dir: str, out_dir: str) -> tuple[float, float]:
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
 
-    from deckgen.fonts import load_family
-    from deckgen.load import load_deck
+    from deckgen.deck.load import load_deck
+    from deckgen.text.fonts import load_family
     from deckgen.units import mm
 
     deck = load_deck(Path(deck_dir))

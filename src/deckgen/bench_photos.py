@@ -66,8 +66,8 @@ def make_photos(folder: Path, count: int) -> None:
 
 
 def _build_print_shop(deck_dir: str, out_dir: str) -> Result:
-    from deckgen.build import build
-    from deckgen.outputs import BuildOptions
+    from deckgen.outputs.build import build
+    from deckgen.outputs.files import BuildOptions
 
     started = time.perf_counter()
     build(Path(deck_dir), Path(out_dir), replace(BuildOptions(), outputs=("print-shop",)))
@@ -76,7 +76,7 @@ def _build_print_shop(deck_dir: str, out_dir: str) -> Result:
 
 def _unavoidable(photo_dir: str, target: tuple[int, int]) -> tuple[float, int]:
     """Seconds to decode and resample every photo once, and their bytes saved as JPEG once."""
-    from deckgen.photos import JPEG_QUALITY
+    from deckgen.draw.photos import JPEG_QUALITY
 
     seconds = 0.0
     size = 0

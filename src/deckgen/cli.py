@@ -16,7 +16,7 @@ import click
 
 from deckgen import __version__
 from deckgen.diagnostics import DeckError, Diagnostics, forget_sources
-from deckgen.outputs import FILENAMES, OUTPUTS, BuildOptions, OutputError
+from deckgen.outputs.files import FILENAMES, OUTPUTS, BuildOptions, OutputError
 from deckgen.units import UnitError, parse_length
 
 DECK_ARG = click.argument("deck", default="deck", type=click.Path(path_type=Path))
@@ -56,7 +56,7 @@ def main() -> None:
 @DECK_ARG
 def validate(deck: Path) -> None:
     """Load DECK and check everything; print each problem with its file and line."""
-    from deckgen.build import load_checked
+    from deckgen.outputs.build import load_checked
 
     try:
         loaded, _ = load_checked(deck, warn=_warn)
@@ -79,7 +79,7 @@ def _json_value(value: object, root: Path) -> object:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per card.")
 def list_cards(deck: Path, as_json: bool) -> None:
     """List the cards of DECK."""
-    from deckgen.load import load_deck
+    from deckgen.deck.load import load_deck
 
     try:
         loaded = load_deck(deck)
@@ -220,8 +220,8 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
           categories: tuple[str, ...], printer_margin: float, targets: tuple[str, ...],
           quiet: bool) -> None:
     """Build every output of DECK into OUT."""
-    from deckgen.build import TargetFailed
-    from deckgen.build import build as run_build
+    from deckgen.outputs.build import TargetFailed
+    from deckgen.outputs.build import build as run_build
 
     # With --target, only the targets are built (and whatever --only or --png add).
     outputs = only or (() if targets else ("cards", "print-shop", "blank", "workbook")) + (
@@ -270,7 +270,7 @@ def _rejected(failed: Any) -> NoReturn:
 @click.argument("deck", required=False, type=click.Path(path_type=Path))
 def list_targets(deck: Path | None) -> None:
     """List the print targets: the built-in ones and DECK's own (its targets/ folder)."""
-    from deckgen.targets import load_targets
+    from deckgen.outputs.targets import load_targets
 
     try:
         found = load_targets(deck)
@@ -290,8 +290,8 @@ def list_targets(deck: Path | None) -> None:
               help="A deck whose own targets/ to look in as well.")
 def preflight_command(file: Path, target_name: str, deck: Path | None) -> None:
     """Check FILE.pdf against a target: one line per rule with what was measured."""
-    from deckgen.preflight import preflight
-    from deckgen.targets import load_targets, pick
+    from deckgen.outputs.preflight import preflight
+    from deckgen.outputs.targets import load_targets, pick
 
     try:
         target = pick((target_name,), load_targets(deck), file)[0]
@@ -323,8 +323,8 @@ def schema(deck: Path, which: str, out: Path | None) -> None:
 
     Put `# yaml-language-server: $schema=PATH` at the top of a YAML file to use it.
     """
-    from deckgen.load import load_deck
-    from deckgen.schema import card_file_schema, deck_file_schema
+    from deckgen.deck.load import load_deck
+    from deckgen.deck.schema import card_file_schema, deck_file_schema
 
     try:
         loaded = load_deck(deck)
@@ -366,7 +366,7 @@ def new(directory: Path, base: str) -> None:
 @click.option("--search", "word", metavar="WORD", help="Only icons whose name or tags hold WORD.")
 def icons(word: str | None) -> None:
     """List the bundled icons, usable as `icon: NAME` and as :NAME: in text."""
-    from deckgen import icons as icon_set
+    from deckgen.deck import icons as icon_set
 
     found = icon_set.search(word)
     for name in found:
@@ -382,8 +382,8 @@ def icons(word: str | None) -> None:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 def calibrate(out: Path, paper: str) -> None:
     """Write a duplex calibration sheet that tells you your printer's --back-offset."""
-    from deckgen.calibrate import write_calibration
-    from deckgen.outputs import fixed_clock, publish, staging
+    from deckgen.outputs.calibrate import write_calibration
+    from deckgen.outputs.files import fixed_clock, publish, staging
 
     try:
         with fixed_clock(), staging(out.parent) as stage:
@@ -454,7 +454,7 @@ def _snapshot_files(paths: Iterable[Path]) -> dict[str, tuple[int, int]]:
 
 def _rebuild(deck: Path, out: Path, options: BuildOptions) -> tuple[Path, ...] | None:
     """Build once and say how it went; the files read outside DECK when it loaded, else None."""
-    from deckgen.build import load_checked, write_outputs
+    from deckgen.outputs.build import load_checked, write_outputs
 
     stamp = time.strftime("%H:%M:%S")
     try:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from deckgen.deck.model import Card, Category, Deck
+from deckgen.deck.schema import card_file_schema, deck_file_schema
 from deckgen.diagnostics import DeckError
-from deckgen.model import Card, Category, Deck
 from deckgen.resources import builtin_deck, data_dir
-from deckgen.schema import card_file_schema, deck_file_schema
 from deckgen.units import Color
 
 __all__ = ["ScaffoldError", "scaffold"]
@@ -72,8 +72,8 @@ def _write(directory: Path, files: dict[str, str | bytes]) -> None:
 
 
 def _builds(directory: Path) -> bool:
-    from deckgen.load import load_deck
-    from deckgen.render import CardRenderer
+    from deckgen.deck.load import load_deck
+    from deckgen.draw.renderer import CardRenderer
 
     try:
         return not CardRenderer(load_deck(directory)).check()
@@ -115,7 +115,7 @@ def _resolve_base(base: str, directory: Path) -> tuple[Path, str]:
 
 
 def _load_base(folder: Path, base: str) -> Deck:
-    from deckgen.load import load_deck
+    from deckgen.deck.load import load_deck
 
     try:
         return load_deck(folder)
@@ -154,7 +154,7 @@ def _client_name(directory: Path, base: Deck) -> str:
 
 
 def _printable(text: str, deck: Deck) -> bool:
-    from deckgen.fonts import FontChain, FontError, default_chain, load_family
+    from deckgen.text.fonts import FontChain, FontError, default_chain, load_family
 
     chain = default_chain()
     ref = deck.brand.fonts.get("body")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from deckgen.model import Deck
+from deckgen.deck.model import Deck
 from deckgen.workbook.context import CardFaces, Context
 from deckgen.workbook.doc import WorkbookDoc
 from deckgen.workbook.sections import story

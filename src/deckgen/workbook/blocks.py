@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from deckgen.faces import Face
+from deckgen.draw.faces import Face
 from deckgen.units import Color, mm
 from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.typeset import draw_text, to_markup

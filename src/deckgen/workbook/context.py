@@ -11,17 +11,17 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
-from deckgen.faces import Face
-from deckgen.model import Card, Category, Deck
+from deckgen.deck.model import Card, Category, Deck
+from deckgen.deck.workbook_model import Workbook
+from deckgen.draw.faces import Face
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook.typeset import Fonts, deck_fonts, hyphenation_lang, paragraph
-from deckgen.workbook_model import Workbook
 
 Flowables = list[Flowable]
 
 
 class CardFaces(Protocol):
-    """What the workbook needs from the card drawer (deckgen.render.CardRenderer)."""
+    """What the workbook needs from the card drawer (deckgen.draw.renderer.CardRenderer)."""
 
     def front(self, card: Card) -> Face: ...
 

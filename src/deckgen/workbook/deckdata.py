@@ -6,8 +6,8 @@ and categories), and each function has a neutral answer for a deck that declares
 
 from __future__ import annotations
 
-from deckgen.model import Card, Category, Deck
-from deckgen.workbook_model import SHEET_KINDS, Label, RecipeRow, Workbook
+from deckgen.deck.model import Card, Category, Deck
+from deckgen.deck.workbook_model import SHEET_KINDS, Label, RecipeRow, Workbook
 
 _EMPTY = Workbook()
 

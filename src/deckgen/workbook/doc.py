@@ -21,7 +21,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from deckgen.images import placed_art
+from deckgen.draw.images import placed_art
 from deckgen.units import Color, mm
 from deckgen.workbook.context import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, Context, Flowables, rl
 from deckgen.workbook.typeset import draw_text, fit_text, plain, text_width, to_markup

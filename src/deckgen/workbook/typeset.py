@@ -16,9 +16,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from deckgen.fonts import FontChain, FontError, FontFamily, load_family
-from deckgen.model import Deck
-from deckgen.text import parse_inline
+from deckgen.deck.model import Deck
+from deckgen.text.fonts import FontChain, FontError, FontFamily, load_family
+from deckgen.text.typeset import parse_inline
 
 # Fonts
 

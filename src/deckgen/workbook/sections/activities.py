@@ -10,7 +10,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import DocIf, KeepInFrame, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from deckgen.model import Card
+from deckgen.deck.model import Card
+from deckgen.deck.workbook_model import Activity, Agenda, Phase
 from deckgen.units import mm
 from deckgen.workbook.blocks import Lines, ThumbSpec, booklet_table, bullets, thumb_grid
 from deckgen.workbook.context import Context, Flowables, rl
@@ -20,7 +21,6 @@ from deckgen.workbook.sections.agenda import clock_time
 from deckgen.workbook.typeset import first_sentence
 from deckgen.workbook.words import ACTIVITY, MATERIALS, NOTES, TIME, WORKSHEET, head, minutes
 from deckgen.workbook.worksheets import worksheet_title
-from deckgen.workbook_model import Activity, Agenda, Phase
 
 # Activities
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from reportlab.platypus import KeepTogether, Paragraph, Table
 
+from deckgen.deck.workbook_model import Slot
 from deckgen.workbook.blocks import booklet_table
 from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import capitalised
 from deckgen.workbook.doc import new_section, subheading
 from deckgen.workbook.typeset import first_sentence
 from deckgen.workbook.words import ACTIVITY, MATERIALS, TIME, head, minutes
-from deckgen.workbook_model import Slot
 
 # Agendas
 

@@ -9,14 +9,14 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
-from deckgen.model import Card, Deck
+from deckgen.deck.model import Card, Deck
+from deckgen.deck.workbook_model import AnatomyPart
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table, draw_face, thumb_grid
 from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import role_words, sentence_case
 from deckgen.workbook.doc import new_section, section_text, subheading
 from deckgen.workbook.typeset import paragraph
-from deckgen.workbook_model import AnatomyPart
 
 # How to use the deck
 

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
-from deckgen.model import Card, Category, slug
+from deckgen.deck.model import Card, Category, slug
 from deckgen.units import WHITE, mm
 from deckgen.workbook.blocks import draw_face
 from deckgen.workbook.context import Context, Flowables, rl

@@ -8,7 +8,8 @@ from typing import Any
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, NextPageTemplate, Paragraph, Table
 
-from deckgen.model import Deck
+from deckgen.deck.model import Deck
+from deckgen.deck.workbook_model import SHEET_KINDS, WorksheetSpec
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table
 from deckgen.workbook.context import Context, Flowables
@@ -39,7 +40,6 @@ from deckgen.workbook.worksheets.plan import (
     sheet_recipe_builder,
     sheet_roadmap,
 )
-from deckgen.workbook_model import SHEET_KINDS, WorksheetSpec
 
 Draw = Callable[[Canvas, Context, float, float], None]
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.model import Card
+from deckgen.deck.model import Card
 from deckgen.units import WHITE, mm
 from deckgen.workbook.context import Context, rl
 from deckgen.workbook.deckdata import grid_card, risk_titles, sheet_word

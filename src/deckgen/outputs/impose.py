@@ -15,7 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.faces import Face
+from deckgen.draw.faces import Face
 from deckgen.resources import data_dir
 
 mm: float = 72 / 25.4

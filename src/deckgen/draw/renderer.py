@@ -14,16 +14,24 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen import art
-from deckgen import text as tx
-from deckgen.contrast import check_contrast
+from deckgen.deck.fields import DERIVED
+from deckgen.deck.icons import icon_path
+from deckgen.deck.model import ROLES, Card, Category, Deck
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
-from deckgen.fields import DERIVED
-from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
-from deckgen.icons import icon_path
-from deckgen.images import placed_art
-from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
-from deckgen.model import ROLES, Card, Category, Deck
+from deckgen.draw import art
+from deckgen.draw.contrast import check_contrast
+from deckgen.draw.images import placed_art
+from deckgen.layout.templates import (
+    TEXT_INSET,
+    Box,
+    Element,
+    Layout,
+    LayoutSet,
+    element_box,
+    load_layouts,
+)
+from deckgen.text import typeset as tx
+from deckgen.text.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
 from deckgen.units import WHITE, Color, mm, parse_color
 
 DEFAULT_TEXT = parse_color("#1A1A1A")
@@ -97,7 +105,7 @@ class _Subject:
 
 
 class CardFace:
-    """A face ready to draw; satisfies deckgen.faces.Face."""
+    """A face ready to draw; satisfies deckgen.draw.faces.Face."""
 
     def __init__(self, renderer: CardRenderer, subject: _Subject, layout: Layout,
                  form_key: str | None) -> None:

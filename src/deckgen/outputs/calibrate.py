@@ -9,7 +9,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.impose import (
+from deckgen.outputs.impose import (
     MARK_COLOR,
     draw_scale_bar,
     mm,

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from deckgen.deck.load import load_deck
+from deckgen.deck.model import Deck
 from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
-from deckgen.load import load_deck
-from deckgen.model import Deck
-from deckgen.outputs import (
+from deckgen.draw.renderer import CardRenderer
+from deckgen.outputs.files import (
     FILENAMES,
     BuildOptions,
     OutputError,
@@ -26,9 +27,8 @@ from deckgen.outputs import (
     write_print_shop,
     write_workbook_pdf,
 )
-from deckgen.render import CardRenderer
-from deckgen.target_outputs import TargetFailed, check_target, write_target
-from deckgen.targets import Target, load_targets, pick
+from deckgen.outputs.targets import Target, load_targets, pick
+from deckgen.outputs.vendor_png import TargetFailed, check_target, write_target
 
 # Far beyond any workshop deck (tens to hundreds of cards), yet small enough that the largest
 # output stays within a laptop's memory and minutes: ReportLab holds a whole PDF in memory until
@@ -46,7 +46,7 @@ def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
     _check_size(deck, diags)
     diags.merge(renderer.check())
     if deck.workbook is not None:
-        from deckgen.workbook_load import check_workbook_refs
+        from deckgen.deck.workbook_load import check_workbook_refs
 
         check_workbook_refs(deck.workbook, deck, diags)
     return diags

@@ -12,7 +12,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from deckgen.icons import ICON_FONT, is_icon_char
+from deckgen.deck.icons import ICON_FONT, is_icon_char
 from deckgen.resources import data_dir
 
 __all__ = [
@@ -172,7 +172,7 @@ def coverage(font_name: str) -> frozenset[str]:
     try:
         return _coverage[font_name]
     except KeyError:
-        raise KeyError(f"font {font_name!r} was not registered by deckgen.fonts") from None
+        raise KeyError(f"font {font_name!r} was not registered by deckgen.text.fonts") from None
 
 
 def vertical_metrics(font_name: str) -> tuple[float, float]:
@@ -185,7 +185,7 @@ def vertical_metrics(font_name: str) -> tuple[float, float]:
     try:
         return _metrics[font_name]
     except KeyError:
-        raise KeyError(f"font {font_name!r} was not registered by deckgen.fonts") from None
+        raise KeyError(f"font {font_name!r} was not registered by deckgen.text.fonts") from None
 
 
 def _read_metrics(font: TTFont) -> tuple[float, float]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from deckgen.deck.yamlsrc import Map, Node, Scalar, check_keys, join, mapping, read_yaml, text
 from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
 from deckgen.resources import data_dir
 from deckgen.units import UnitError, parse_color, parse_length
-from deckgen.yamlsrc import Map, Node, Scalar, check_keys, join, mapping, read_yaml, text
 
 KINDS = ("sheets", "gutter-fold", "pages", "png")
 ORDERS = ("front-back", "back-front")
@@ -264,7 +264,7 @@ def _sizes(node: Map, target: Target, diags: Diagnostics) -> Target:
 
 
 def _rules(node: Node, diags: Diagnostics) -> tuple[str, ...]:
-    from deckgen.yamlsrc import sequence
+    from deckgen.deck.yamlsrc import sequence
 
     seq = sequence(node, "preflight", diags)
     if seq is None:

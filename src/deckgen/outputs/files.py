@@ -15,10 +15,10 @@ from typing import BinaryIO, Literal, overload
 
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.faces import Face
-from deckgen.fonts import load_family
-from deckgen.model import Card, Category, Deck
-from deckgen.render import CardRenderer
+from deckgen.deck.model import Card, Category, Deck
+from deckgen.draw.faces import Face
+from deckgen.draw.renderer import CardRenderer
+from deckgen.text.fonts import load_family
 
 OUTPUTS = ("cards", "print-shop", "blank", "workbook", "png")
 FILENAMES = {
@@ -133,7 +133,7 @@ class CardFaces(Sequence[tuple[Face, Face]]):
 
 def write_cards_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
                        options: BuildOptions, progress: Progress | None = None) -> None:
-    from deckgen.impose import impose, plan_sheet
+    from deckgen.outputs.impose import impose, plan_sheet
 
     pairs = CardFaces(renderer, expanded_cards(deck))
     _write_sheets(deck, renderer, out, options, pairs, "cards", "print-and-play cards",
@@ -142,7 +142,7 @@ def write_cards_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
 
 def sheet_capacity(deck: Deck, options: BuildOptions) -> int:
     """How many of the deck's cards one print-and-play sheet holds, on the paper in use."""
-    from deckgen.impose import plan_sheet
+    from deckgen.outputs.impose import plan_sheet
 
     spec = deck.card
     return plan_sheet(options.paper or deck.paper, spec.width, spec.height, spec.bleed,
@@ -184,7 +184,7 @@ def blank_faces(deck: Deck, renderer: CardRenderer,
 
 def write_blank_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
                        options: BuildOptions, progress: Progress | None = None) -> None:
-    from deckgen.impose import impose, plan_sheet
+    from deckgen.outputs.impose import impose, plan_sheet
 
     pairs = blank_faces(deck, renderer, options)
     _write_sheets(deck, renderer, out, options, pairs, "blank", "blank cards", progress, impose,

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from deckgen.assets import check_image, resolve_asset
+from deckgen.deck.assets import check_image, resolve_asset
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.resources import data_dir
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from deckgen.deck.model import Category
 from deckgen.diagnostics import Diagnostics
-from deckgen.layout import Box, Element, Layout, element_box
-from deckgen.model import Category
+from deckgen.layout.templates import Box, Element, Layout, element_box
 from deckgen.units import WHITE, Color
 
 if TYPE_CHECKING:
-    from deckgen.render import CardFace as Face
-    from deckgen.render import CardRenderer
+    from deckgen.draw.renderer import CardFace as Face
+    from deckgen.draw.renderer import CardRenderer
 
 NORMAL, LARGE = 4.5, 3.0  # WCAG AA: body text, and large text (18 pt, or 14 pt bold)
 TEXT_KINDS = {"text": 9.0, "flow": 9.0, "footer": 5.6, "recipe": 8.0, "grid": 7.0,

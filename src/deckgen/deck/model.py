@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deckgen.deck.fields import FieldSpec, Value
+from deckgen.deck.workbook_model import Workbook
 from deckgen.diagnostics import Pos
-from deckgen.fields import FieldSpec, Value
 from deckgen.units import Color
-from deckgen.workbook_model import Workbook
 
 NOWHERE = Pos(Path("."))
 ROLES = ("who", "what", "when", "where", "why", "measure")

@@ -22,7 +22,7 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.images import PreparedImage, _as_cmyk
+from deckgen.draw.images import PreparedImage, _as_cmyk
 
 PRINT_DPI = 300
 LOW_DPI = 200  # below this where it is placed, a photo looks soft in print: warn

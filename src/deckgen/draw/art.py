@@ -1,6 +1,6 @@
 """Card art elements (issue 12): pictures (`image`) and QR codes (`qr`).
 
-They plan like every element of deckgen.render (measure now, paint later) and read card
+They plan like every element of deckgen.draw.renderer (measure now, paint later) and read card
 values only through its one helper, `render._card_value`.
 """
 
@@ -13,26 +13,26 @@ from typing import TYPE_CHECKING
 from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.assets import check_image, resolve_asset
+from deckgen.deck.assets import check_image, resolve_asset
+from deckgen.deck.icons import NAME as icon_name
+from deckgen.deck.icons import icon_path
+from deckgen.deck.icons import names as icon_names
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
-from deckgen.icons import NAME as icon_name
-from deckgen.icons import icon_path
-from deckgen.icons import names as icon_names
-from deckgen.images import placed_art
-from deckgen.layout import Box, Element
-from deckgen.photos import LOW_DPI, photo
+from deckgen.draw.images import placed_art
+from deckgen.draw.photos import LOW_DPI, photo
+from deckgen.layout.templates import Box, Element
 from deckgen.units import WHITE, mm
 
 if TYPE_CHECKING:
-    from deckgen.render import CardRenderer, _Plan, _Subject
+    from deckgen.draw.renderer import CardRenderer, _Plan, _Subject
 
-# deckgen.render imports this module for its table of element kinds, so this one reaches back
+# deckgen.draw.renderer imports this module for its table of element kinds, so this one reaches back
 # into it only when an element is planned, never at import.
 
 
 def art_source(r: CardRenderer, el: Element, s: _Subject) -> tuple[str, Pos, str, Path] | None:
     """What an image or QR element shows: (value, where it is written, field path, base)."""
-    from deckgen import render
+    from deckgen.draw import renderer as render
 
     field = el.get("field")
     if isinstance(field, str):
@@ -67,7 +67,7 @@ def art_file(r: CardRenderer, value: str, pos: Pos, field: str, base: Path) -> P
 
 def card_icon(r: CardRenderer, s: _Subject, field: str) -> Path | None:
     """The icon a card names in `field`: a bundled icon's name or a picture file."""
-    from deckgen import render
+    from deckgen.draw import renderer as render
 
     value = render._card_value(s.card, field)
     if value is None or s.card is None:
@@ -89,7 +89,7 @@ _ANCHOR = {"left": 0.0, "center": 0.5, "right": 1.0, "top": 1.0, "middle": 0.5, 
 
 
 def picture(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
-    from deckgen import render
+    from deckgen.draw import renderer as render
 
     source = art_source(r, el, s)
     if source is None:
@@ -153,7 +153,7 @@ def qr(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> floa
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
 
-    from deckgen import render
+    from deckgen.draw import renderer as render
 
     source = art_source(r, el, s)
     if source is None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PIL import Image
 
+from deckgen.deck.model import Deck
 from deckgen.diagnostics import DeckError, Diagnostics, Pos
-from deckgen.fonts import load_family
-from deckgen.model import Deck
-from deckgen.outputs import (
+from deckgen.draw.renderer import CardRenderer
+from deckgen.outputs.files import (
     BuildOptions,
     CardFaces,
     Progress,
@@ -21,10 +21,10 @@ from deckgen.outputs import (
     write_cards_sheets,
     write_pngs,
 )
-from deckgen.pdfx import finish
-from deckgen.preflight import Result, failures, preflight
-from deckgen.render import CardRenderer
-from deckgen.targets import Target
+from deckgen.outputs.pdfx import finish
+from deckgen.outputs.preflight import Result, failures, preflight
+from deckgen.outputs.targets import Target
+from deckgen.text.fonts import load_family
 
 MM = 72 / 25.4
 CARD_TOLERANCE = 0.3 * MM  # a deck's card may differ this much from what a printer takes
@@ -116,7 +116,7 @@ def write_pages(deck: Deck, renderer: CardRenderer, out: Path, order: str,
 
 def _write_gutter(deck: Deck, renderer: CardRenderer, out: Path, target: Target,
                   options: BuildOptions, progress: Progress | None) -> None:
-    from deckgen.gutter import gutter_fold, plan_gutter
+    from deckgen.outputs.gutter import gutter_fold, plan_gutter
 
     spec = deck.card
     plan = plan_gutter(target.paper or options.paper or deck.paper, spec.width, spec.height,

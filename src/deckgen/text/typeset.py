@@ -13,8 +13,8 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen import icons
-from deckgen.fonts import SOFT_HYPHEN, FontChain, coverage, vertical_metrics
+from deckgen.deck import icons
+from deckgen.text.fonts import SOFT_HYPHEN, FontChain, coverage, vertical_metrics
 
 __all__ = [
     "Align",
@@ -88,7 +88,7 @@ def parse_inline(s: str, bold: bool = False, italic: bool = False) -> tuple[Span
     """Split `**bold**` / `*italic*` markup (nestable, `\\*` escapes) into styled spans.
 
     `:name:` with the name of a bundled icon becomes that icon, set as one character of the
-    text (see deckgen.icons); any other `:word:` and `\\:` stay colons.
+    text (see deckgen.deck.icons); any other `:word:` and `\\:` stay colons.
 
     Markers without a partner stay as literal asterisks; `bold`/`italic` apply to every span.
     """
@@ -863,7 +863,7 @@ def draw(canvas: Canvas, fit: Fit, x: float, top: float, width: float) -> None:
 
 
 def _draw_icons(canvas: Canvas, placed: list[tuple[float, float, Run]]) -> None:
-    from deckgen.svg import load_svg
+    from deckgen.draw.svg import load_svg
 
     # Icons take the text's colour; a CMYK colour means a CMYK build.
     color = canvas._fillColorObj

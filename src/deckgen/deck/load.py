@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deckgen import yamlsrc as ys
-from deckgen.assets import check_image, path_problem, printable, resolve_asset
-from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean, source_line
-from deckgen.fields import (
+from deckgen.deck import yamlsrc as ys
+from deckgen.deck.assets import check_image, path_problem, printable, resolve_asset
+from deckgen.deck.fields import (
     INTERNAL_TYPES,
     RESERVED,
     FieldSpec,
@@ -18,8 +17,8 @@ from deckgen.fields import (
     read_declarations,
     read_value,
 )
-from deckgen.icons import resolve_icon
-from deckgen.model import (
+from deckgen.deck.icons import resolve_icon
+from deckgen.deck.model import (
     ROLES,
     Brand,
     Card,
@@ -30,6 +29,8 @@ from deckgen.model import (
     FontRef,
     slug,
 )
+from deckgen.deck.workbook_model import Workbook
+from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean, source_line
 from deckgen.resources import builtin_deck
 from deckgen.units import (
     CARD_SIZES_MM,
@@ -40,7 +41,6 @@ from deckgen.units import (
     parse_color,
     parse_length,
 )
-from deckgen.workbook_model import Workbook
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_CARDS_PER_FILE = 20_000
@@ -360,7 +360,7 @@ def _font_usable(spec: str, root: Path, pos: Pos, path: str, diags: Diagnostics)
 
     Anything but a bundled family name is a file in the deck folder, checked like any asset.
     """
-    from deckgen.fonts import (
+    from deckgen.text.fonts import (
         FontError,
         bundled_name,
         load_family,
@@ -711,7 +711,7 @@ def _read_workbook(layer: _Layer, diags: Diagnostics) -> None:
     node = ys.read_yaml(path, diags)
     if node is None:
         return
-    from deckgen.workbook_load import parse_workbook
+    from deckgen.deck.workbook_load import parse_workbook
 
     layer.workbook = parse_workbook(node, diags)
 

@@ -13,9 +13,9 @@ from typing import Any
 import pikepdf
 from PIL import Image
 
-from deckgen.images import limit_ink, rgb_to_cmyk
-from deckgen.preflight import decode_image
-from deckgen.targets import Target
+from deckgen.draw.images import limit_ink, rgb_to_cmyk
+from deckgen.outputs.preflight import decode_image
+from deckgen.outputs.targets import Target
 
 MM = 72 / 25.4
 # No CMYK ICC profile we may ship was found (Debian's icc-profiles-free holds only FOGRA and

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from deckgen import yamlsrc as ys
+from deckgen.deck import yamlsrc as ys
 from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
 from deckgen.resources import data_dir
 from deckgen.units import UnitError, parse_length
@@ -552,7 +552,7 @@ def _art_option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> obje
                   did_you_mean(value, ("contain", "cover")) or "use contain or cover")
         return None
     if key == "icon":
-        from deckgen import icons
+        from deckgen.deck import icons
 
         if not icons.is_icon(value):
             diags.add(node.pos, where, f"no bundled icon is called '{value}'",

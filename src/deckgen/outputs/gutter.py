@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.faces import Face
-from deckgen.impose import (
+from deckgen.draw.faces import Face
+from deckgen.outputs.impose import (
     _EPS,
     LABEL_FONT,
     MARK_COLOR,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen import yamlsrc as ys
+from deckgen.deck import yamlsrc as ys
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 
 FIELD_TYPES = ("text", "markup", "list", "number", "image", "url", "refs")

@@ -73,7 +73,7 @@ def placed_art(path: Path, box_w: float, box_h: float, *, cmyk: bool = False,
     print. Raises SvgError or an OSError for files the loader would have refused.
     """
     if path.suffix.lower() == ".svg":
-        from deckgen.svg import load_svg
+        from deckgen.draw.svg import load_svg
 
         return load_svg(path, color, cmyk=cmyk)
     return prepared_image(path, box_w, box_h, cmyk=cmyk)

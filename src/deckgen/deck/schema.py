@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from deckgen.fields import FieldSpec
-from deckgen.model import ROLES, Deck
+from deckgen.deck.fields import FieldSpec
+from deckgen.deck.model import ROLES, Deck
 from deckgen.units import CARD_SIZES_MM, PAPER_NAMES
 
 Schema = dict[str, Any]

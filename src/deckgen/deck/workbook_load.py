@@ -7,10 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TypeVar
 
-from deckgen import yamlsrc
-from deckgen.diagnostics import Diagnostics, did_you_mean
-from deckgen.model import Deck
-from deckgen.workbook_model import (
+from deckgen.deck import yamlsrc
+from deckgen.deck.model import Deck
+from deckgen.deck.workbook_model import (
     SECTION_IDS,
     SHEET_KINDS,
     WORKSHEET_KINDS,
@@ -35,7 +34,8 @@ from deckgen.workbook_model import (
     Workbook,
     WorksheetSpec,
 )
-from deckgen.yamlsrc import Map, Node, Scalar, join
+from deckgen.deck.yamlsrc import Map, Node, Scalar, join
+from deckgen.diagnostics import Diagnostics, did_you_mean
 
 T = TypeVar("T")
 

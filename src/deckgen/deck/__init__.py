@@ -1,0 +1,1 @@
+"""The deck model and everything that reads a deck folder into it (no drawing)."""

@@ -1,0 +1,1 @@
+"""The card drawer: one face of one card on any ReportLab canvas, and its checks."""

@@ -1,0 +1,1 @@
+"""Outputs: build, the files a build writes, print targets, imposition, preflight."""

@@ -1,0 +1,1 @@
+"""Text: the one font fallback chain, inline markup, line breaking and fitting."""
