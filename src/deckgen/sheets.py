@@ -14,13 +14,17 @@ import datetime as dt
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deckgen import yamlsrc as ys
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fields import INTERNAL_TYPES, RESERVED, FieldSpec
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 SUFFIXES = (".csv", ".xlsx")
 MAX_CSV_BYTES = 16_000_000
@@ -233,31 +237,113 @@ def _parse_csv(text: str, delimiter: str, path: Path,
 
 
 def _xlsx_tables(path: Path, diags: Diagnostics) -> list[list[list[_Cell]]] | None:
-    if _read_bytes(path, MAX_XLSX_BYTES, diags, keep=False) is None:
+    if _read_bytes(path, MAX_XLSX_BYTES, diags, keep=False) is None or not _zip_ok(path, diags):
         return None
-    if not _zip_ok(path, diags):
-        return None
-    import openpyxl  # here: a deck without workbooks never pays for importing it
-
-    tables: list[list[list[_Cell]]] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported extensions are no concern of a deck
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                for sheet in book.worksheets:
-                    table = _sheet_table(sheet, path, diags)
-                    if table is None:
-                        return None
-                    tables.append(table)
-            finally:
-                book.close()
+            sheets = _read_sheets(path, diags, data_only=False)
+            if sheets is None:
+                return None
+            formulas = [(i, r, c) for i, (_, rows) in enumerate(sheets)
+                        for r, row in enumerate(rows) for c, v in enumerate(row[1])
+                        if isinstance(v, _Formula)]
+            if formulas and not _use_saved_results(path, sheets, formulas, diags):
+                return None
     except Exception as exc:  # any fault in an untrusted file is the file's, not deckgen's
         diags.add(Pos(path), "", f"cannot read the workbook ({type(exc).__name__}: "
                   f"{ys.short(str(exc))})", "open it in Excel or LibreOffice and save it again "
                   "as an Excel workbook (.xlsx)")
         return None
-    return tables
+    return [_table(path, name, rows, diags) for name, rows in sheets]
+
+
+@dataclass(frozen=True)
+class _Formula:
+    text: str
+
+
+_Rows = list[tuple[int, list[object]]]  # (row number, its values), leading empty rows dropped
+
+
+def _read_sheets(path: Path, diags: Diagnostics, *,
+                 data_only: bool) -> list[tuple[str, _Rows]] | None:
+    """Every worksheet's rows; a formula is a _Formula unless `data_only` (its saved result)."""
+    import openpyxl  # here: a deck without workbooks never pays for importing it
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    out: list[tuple[str, _Rows]] = []
+    try:
+        for sheet in book.worksheets:
+            if not isinstance(sheet, ReadOnlyWorksheet):
+                continue  # a chart sheet holds no cards
+            rows = _sheet_rows(sheet, path, diags)
+            if rows is None:
+                return None
+            out.append((sheet.title, rows))
+    finally:
+        book.close()
+    return out
+
+
+def _sheet_rows(sheet: ReadOnlyWorksheet, path: Path, diags: Diagnostics) -> _Rows | None:
+    name = sheet.title
+    declared_rows, declared_cols = sheet.max_row or 0, sheet.max_column or 0
+    if declared_rows > MAX_ROWS + 1 or declared_cols > MAX_COLUMNS:
+        diags.add(Pos(path, 1, 1, name), "", f"the sheet spans {declared_rows:,} rows and "
+                  f"{declared_cols:,} columns; the limit is {MAX_ROWS + 1:,} rows and "
+                  f"{MAX_COLUMNS} columns", "delete the unused rows and columns, or split the "
+                  "cards over several files")
+        return None
+    # Bounded in both directions, so a sheet that does not declare its size cannot make
+    # openpyxl pad every row to Excel's 16,384 columns or read a million empty rows.
+    width = min(declared_cols or MAX_COLUMNS, MAX_COLUMNS)
+    rows: _Rows = []
+    cells_by_row = sheet.iter_rows(  # type: ignore[misc]  # the stubs know only Worksheet's
+        min_row=1, max_row=MAX_ROWS + 2, max_col=width)
+    for number, cells in enumerate(cells_by_row, start=1):
+        values: list[object] = [_Formula(str(c.value)) if c.data_type == "f" else c.value
+                                for c in cells]
+        if not rows and all(v is None or v == "" for v in values):
+            continue  # the header is the first row with anything in it
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS + 1:
+            diags.add(Pos(path, number, 1, name), "", f"more than {MAX_ROWS:,} rows",
+                      "split the cards over several files in cards/")
+            return None
+    return rows
+
+
+def _use_saved_results(path: Path, sheets: list[tuple[str, _Rows]],
+                       formulas: list[tuple[int, int, int]], diags: Diagnostics) -> bool:
+    """Put each formula's saved result in its place; False (reported) if the workbook has none.
+
+    Excel and LibreOffice save a formula's result beside it, and that is what a card shows.
+    A workbook written by a program that cannot calculate has no results at all; an empty
+    result and a missing one look alike, so only "none at all" can be told apart.
+    """
+    saved = _read_sheets(path, diags, data_only=True)
+    if saved is None:
+        return False
+    by_number = [dict(rows) for _, rows in saved]
+    results: list[object] = []
+    for i, r, c in formulas:
+        number, _ = sheets[i][1][r]
+        found = by_number[i].get(number) if i < len(by_number) else None
+        results.append(found[c] if found is not None and c < len(found) else None)
+    if all(v is None for v in results):
+        i, r, c = formulas[0]
+        formula = sheets[i][1][r][1][c]
+        assert isinstance(formula, _Formula)
+        diags.add(Pos(path, sheets[i][1][r][0], c + 1, sheets[i][0]), "",
+                  f"the formula {ys.short(formula.text)} has no saved result, nor has any other "
+                  "formula in the workbook", "open the file in Excel or LibreOffice and save it "
+                  "(that stores each formula's result), or paste the values instead")
+        return False
+    for (i, r, c), value in zip(formulas, results, strict=True):
+        sheets[i][1][r][1][c] = value
+    return True
 
 
 def _zip_ok(path: Path, diags: Diagnostics) -> bool:
@@ -296,51 +382,19 @@ def _zip_ok(path: Path, diags: Diagnostics) -> bool:
     return True
 
 
-def _sheet_table(sheet: object, path: Path, diags: Diagnostics) -> list[list[_Cell]] | None:
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    if not isinstance(sheet, ReadOnlyWorksheet):
-        return []  # a chart sheet holds no cards
-    name = sheet.title
-    declared_rows, declared_cols = sheet.max_row or 0, sheet.max_column or 0
-    if declared_rows > MAX_ROWS + 1 or declared_cols > MAX_COLUMNS:
-        diags.add(Pos(path, 1, 1, name), "", f"sheet '{name}' spans {declared_rows:,} rows and "
-                  f"{declared_cols:,} columns; the limit is {MAX_ROWS + 1:,} rows and "
-                  f"{MAX_COLUMNS} columns", "delete the unused rows and columns, or split the "
-                  "cards over several files")
-        return None
-    width = min(declared_cols or MAX_COLUMNS, MAX_COLUMNS)
-    rows: list[list[_Cell]] = []
-    for number, cells in _rows(sheet, width):
-        if not rows and not any(c is not None and c != "" for c in cells):
-            continue  # the header is the first row with anything in it
-        rows.append([_Cell(_cell_text(v), Pos(path, number, i + 1, name))
-                     for i, v in enumerate(cells)])
-        if len(rows) > MAX_ROWS + 1:
-            diags.add(Pos(path, number, 1, name), "", f"more than {MAX_ROWS:,} rows",
-                      "split the cards over several files in cards/")
-            return None
-    errors = [c for row in rows for c in row if c.text in _EXCEL_ERRORS]
-    for cell in errors[:20]:
-        diags.add(cell.pos, "", f"the cell shows the error {cell.text}",
-                  "fix the formula, or type the value")
-    return None if errors else rows
+def _table(path: Path, name: str, rows: _Rows, diags: Diagnostics) -> list[list[_Cell]]:
+    table = [[_Cell(_cell_text(v), Pos(path, number, i + 1, name)) for i, v in enumerate(values)]
+             for number, values in rows]
+    for row in table:
+        for cell in row:
+            if cell.text in _EXCEL_ERRORS:
+                diags.add(cell.pos, "", f"the cell shows the error {cell.text}",
+                          "fix the formula, or type the value")
+    return table
 
 
 _EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                            "#GETTING_DATA", "#SPILL!", "#CALC!"))
-
-
-def _rows(sheet: object, width: int) -> Iterator[tuple[int, tuple[object, ...]]]:
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    assert isinstance(sheet, ReadOnlyWorksheet)
-    # Bounded in both directions, so a sheet that does not declare its size cannot make
-    # openpyxl pad every row to Excel's 16,384 columns.
-    rows = sheet.iter_rows(  # type: ignore[misc]  # the stubs type it for Worksheet only
-        min_row=1, max_row=MAX_ROWS + 2, max_col=width, values_only=True)
-    for number, cells in enumerate(rows, start=1):
-        yield number, tuple(cells)
 
 
 def _cell_text(value: object) -> str:
