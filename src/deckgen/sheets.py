@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,9 +252,10 @@ def _xlsx_tables(path: Path, diags: Diagnostics) -> list[list[list[_Cell]]] | No
             if formulas and not _use_saved_results(path, sheets, formulas, diags):
                 return None
     except Exception as exc:  # any fault in an untrusted file is the file's, not deckgen's
-        diags.add(Pos(path), "", f"cannot read the workbook ({type(exc).__name__}: "
-                  f"{ys.short(str(exc))})", "open it in Excel or LibreOffice and save it again "
-                  "as an Excel workbook (.xlsx)")
+        damaged = isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError))
+        diags.add(Pos(path), "", ("the workbook is damaged" if damaged else
+                                  "cannot read the workbook") + f" ({ys.short(str(exc))})",
+                  "open it in Excel or LibreOffice and save it again as an Excel workbook")
         return None
     return [_table(path, name, rows, diags) for name, rows in sheets]
 
