@@ -393,3 +393,11 @@ def test_a_sheet_of_absurd_size_is_refused(tmp_path: Path) -> None:
     book.save(out)
     message = one_problem(deck_with(tmp_path, {"deck.xlsx": out.getvalue()}))
     assert "Sheet!A1: the sheet spans 900,000 rows" in message, message
+
+
+def test_a_workbook_value_right_of_the_last_header_is_reported(tmp_path: Path) -> None:
+    rows: list[list[object]] = [HEADER, ["france", "europe", "France", 7],
+                                ["spain", "europe", "Spain", 9, None, None, None, None, "x"]]
+    message = one_problem(deck_with(tmp_path, {"deck.xlsx": xlsx(rows)}))
+    assert message.startswith("quiz/cards/deck.xlsx:1:9: Sheet1!I1: column 9 has values but no "
+                              "header"), message

@@ -101,6 +101,14 @@ def _table_rows(table: list[list[_Cell]], ragged_matters: bool, fields: Mapping[
                       or "declare it under `fields:` in deck.yaml; known: " + ", ".join(allowed))
             continue
         columns[i] = ys.Scalar(name, True, False, cell.pos)
+    if not ragged_matters:  # a workbook row may run past the header; a CSV row is then ragged
+        for i in range(len(header), max((len(row) for row in data), default=0)):
+            filled = [row[i] for row in data if i < len(row) and row[i].text.strip()]
+            if filled:
+                at = filled[0].pos
+                diags.add(Pos(at.file, header[0].pos.line, i + 1, at.sheet), "",
+                          f"column {i + 1} has values but no header",
+                          "write the field name in the first row")
     needed = ["id", "category", *(n for n, spec in fields.items() if spec.required)]
     missing = [n for n in needed if n not in seen]
     if missing and header:
@@ -307,6 +315,8 @@ def _sheet_rows(sheet: ReadOnlyWorksheet, path: Path, diags: Diagnostics) -> _Ro
     for number, cells in enumerate(cells_by_row, start=1):
         values: list[object] = [_Formula(str(c.value)) if c.data_type == "f" else c.value
                                 for c in cells]
+        while values and (values[-1] is None or values[-1] == ""):
+            values.pop()  # openpyxl pads a row to the sheet's width
         if not rows and all(v is None or v == "" for v in values):
             continue  # the header is the first row with anything in it
         rows.append((number, values))
