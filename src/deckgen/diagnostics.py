@@ -70,7 +70,8 @@ class Diagnostics:
         return len(self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.items, key=lambda d: (str(d.pos.file), d.pos.line, d.pos.col))
+        return sorted(self.items, key=lambda d: (str(d.pos.file), d.pos.sheet or "", d.pos.line,
+                                                 d.pos.col))
 
     def format(self) -> str:
         return "\n".join(d.format() for d in self.sorted())
