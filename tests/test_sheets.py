@@ -149,6 +149,29 @@ def test_excels_lock_file_is_not_read_as_a_workbook(tmp_path: Path) -> None:
     assert len(load_deck(root).cards) == 2
 
 
+def test_a_hidden_sheet_is_not_read_and_a_visible_one_without_cards_is_reported(
+        tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    cards = book.active
+    assert cards is not None
+    for row in ([HEADER, ["france", "europe", "France", 7]]):
+        cards.append(row)
+    choices = book.create_sheet("Choices")
+    choices.append(["europe"])
+    choices.append(["asia"])
+    choices.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    root = deck_with(tmp_path, {"Deck.XLSX": out.getvalue()})
+    assert [c.id for c in load_deck(root).cards] == ["france"]
+    choices.sheet_state = "visible"
+    book.save(root / "cards" / "Deck.XLSX")
+    message = one_problem(root)
+    assert message.startswith("quiz/cards/Deck.XLSX:1:1: Choices!A1: no column 'id', "
+                              "'category', 'value'; every card needs them"), message
+    assert "can be hidden" in message
+
+
 def test_an_xlsx_deck_reads_every_sheet_and_cells_as_typed(tmp_path: Path) -> None:
     rows: list[list[object]] = [
         HEADER,

@@ -51,7 +51,7 @@ class _Cell:
 
 def is_source(path: Path) -> bool:
     # "~$deck.xlsx" is the lock file Excel keeps beside an open workbook, not a workbook.
-    return path.suffix in SUFFIXES and not path.name.startswith("~$")
+    return path.suffix.lower() in SUFFIXES and not path.name.startswith("~$")
 
 
 def read_rows(path: Path, fields: Mapping[str, FieldSpec],
@@ -61,13 +61,14 @@ def read_rows(path: Path, fields: Mapping[str, FieldSpec],
     Rows that could not be read (a ragged row, a sheet without a required column) are reported
     here and left out; the loader then stays quiet about references to them.
     """
-    tables = _csv_tables(path, diags) if path.suffix == ".csv" else _xlsx_tables(path, diags)
+    is_csv = path.suffix.lower() == ".csv"
+    tables = _csv_tables(path, diags) if is_csv else _xlsx_tables(path, diags)
     if tables is None:
         return [], False
     rows: list[ys.Map] = []
     complete = True
     for table in tables:
-        complete = _table_rows(table, path.suffix == ".csv", fields, rows, diags) and complete
+        complete = _table_rows(table, is_csv, fields, rows, diags) and complete
     return rows, complete
 
 
@@ -80,6 +81,17 @@ def _table_rows(table: list[list[_Cell]], ragged_matters: bool, fields: Mapping[
     known = [n for n, spec in fields.items() if spec.type not in INTERNAL_TYPES]
     allowed = [*RESERVED, *known]
     by_lower = {n.lower(): n for n in allowed}
+    needed = ["id", "category", *(n for n, spec in fields.items() if spec.required)]
+    names = {by_lower.get(c.text.strip().lower(), c.text.strip()) for c in header}
+    missing = [n for n in needed if n not in names]
+    if missing and header:
+        hint = "add the column to the first row"
+        if header[0].pos.sheet:
+            hint += "; a sheet that holds no cards can be hidden, and is then not read"
+        diags.add(header[0].pos, "", "no column " + ", ".join(f"'{n}'" for n in missing)
+                  + "; every card needs " + ("one" if len(missing) == 1 else "them"), hint)
+        if len(missing) == len(needed):
+            return False  # not a sheet of cards at all: what else it has is beside the point
     columns: dict[int, ys.Scalar] = {}  # index in the row -> its header, for usable columns
     seen: dict[str, Pos] = {}
     for i, cell in enumerate(header):
@@ -109,13 +121,7 @@ def _table_rows(table: list[list[_Cell]], ragged_matters: bool, fields: Mapping[
                 diags.add(Pos(at.file, header[0].pos.line, i + 1, at.sheet), "",
                           f"column {i + 1} has values but no header",
                           "write the field name in the first row")
-    needed = ["id", "category", *(n for n, spec in fields.items() if spec.required)]
-    missing = [n for n in needed if n not in seen]
-    if missing and header:
-        names = ", ".join(f"'{n}'" for n in missing)
-        diags.add(header[0].pos, "", f"no column {names}; every card needs "
-                  + ("one" if len(missing) == 1 else "them"),
-                  "add the column to the first row")
+    if missing:
         return False
     complete = True
     for row in data:
@@ -286,8 +292,8 @@ def _read_sheets(path: Path, diags: Diagnostics, *,
     out: list[tuple[str, _Rows]] = []
     try:
         for sheet in book.worksheets:
-            if not isinstance(sheet, ReadOnlyWorksheet):
-                continue  # a chart sheet holds no cards
+            if not isinstance(sheet, ReadOnlyWorksheet) or sheet.sheet_state != "visible":
+                continue  # a chart sheet, or a hidden one (e.g. the choices of a drop-down)
             rows = _sheet_rows(sheet, path, diags)
             if rows is None:
                 return None
