@@ -424,3 +424,25 @@ def test_a_workbook_value_right_of_the_last_header_is_reported(tmp_path: Path) -
     message = one_problem(deck_with(tmp_path, {"deck.xlsx": xlsx(rows)}))
     assert message.startswith("quiz/cards/deck.xlsx:1:9: Sheet1!I1: column 9 has values but no "
                               "header"), message
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_they_are_listed(tmp_path: Path) -> None:
+    parts = {"xl/workbook.xml": b"<workbook/>", **{f"xl/p{i}.xml": b"" for i in range(2_100)}}
+    message = one_problem(deck_with(tmp_path, {"deck.xlsx": zip_of(parts)}))
+    assert "the workbook has 2,101 parts; the limit is 2,000" in message, message
+
+
+def test_xml_entities_in_a_workbook_are_refused_not_expanded(tmp_path: Path) -> None:
+    laughs = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">' + b"".join(
+        b'<!ENTITY %c "%s">' % (ord("b") + i, b"&%c;" % (ord("a") + i) * 10) for i in range(8)
+    ) + b"]>"
+    book = zipfile.ZipFile(io.BytesIO(xlsx([HEADER, ["france", "europe", "France", 7]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in book.infolist():
+            data = book.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # France: 10^9 characters
+                data = laughs + data.replace(b"<t>France</t>", b"<t>&i;</t>")
+            dst.writestr(item, data)
+    message = one_problem(deck_with(tmp_path, {"deck.xlsx": out.getvalue()}))
+    assert message.startswith("quiz/cards/deck.xlsx: cannot read the workbook"), message

@@ -268,7 +268,7 @@ def _xlsx_tables(path: Path, diags: Diagnostics) -> list[list[list[_Cell]]] | No
     except Exception as exc:  # any fault in an untrusted file is the file's, not deckgen's
         damaged = isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError))
         diags.add(Pos(path), "", ("the workbook is damaged" if damaged else
-                                  "cannot read the workbook") + f" ({ys.short(str(exc))})",
+                                  "cannot read the workbook") + f" ({_first_line(exc)})",
                   "open it in Excel or LibreOffice and save it again as an Excel workbook")
         return None
     return [_table(path, name, rows, diags) for name, rows in sheets]
@@ -370,6 +370,11 @@ def _zip_ok(path: Path, diags: Diagnostics) -> bool:
     The sizes are the ones the zip declares; Python's zip reader never unpacks more than that.
     """
     hint = "save it from Excel or LibreOffice as an Excel workbook (.xlsx)"
+    count = _declared_members(path)
+    if count is not None and count > MAX_MEMBERS:
+        diags.add(Pos(path), "", f"the workbook has {count:,} parts; the limit is "
+                  f"{MAX_MEMBERS:,}", hint)
+        return False
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -398,6 +403,30 @@ def _zip_ok(path: Path, diags: Diagnostics) -> bool:
                       "stored; refused as a likely zip bomb", hint)
             return False
     return True
+
+
+def _first_line(exc: Exception) -> str:
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def _declared_members(path: Path) -> int | None:
+    """The member count a zip's end record declares (65,535 for a ZIP64 one), or None.
+
+    Read before the zip module lists the members: a 16 MB file can list 350,000 of them, and
+    the list alone would take hundreds of megabytes.
+    """
+    try:
+        with path.open("rb") as f:
+            f.seek(0, 2)
+            f.seek(max(f.tell() - 65_557, 0))  # the end record and the longest comment
+            tail = f.read()
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 12:
+        return None
+    return int.from_bytes(tail[at + 10:at + 12], "little")
 
 
 def _table(path: Path, name: str, rows: _Rows, diags: Diagnostics) -> list[list[_Cell]]:
