@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from pypdf.generic import IndirectObject
 
 from conftest import MINI_CARDS, MINI_DECK, REPO, font_names
 from deckgen.cli import main
+from deckgen.diagnostics import DeckError
 from deckgen.images import HEADROOM, PRINT_DPI
+from deckgen.load import load_deck
 
 LOGO_PX = 3000
 BRAND = """\
@@ -229,3 +232,29 @@ def test_workbook_logo_is_downsampled(branded: Path, tmp_path: Path) -> None:
     ((_, height),) = found.sizes.values()
     placed_h = max(h for _, _, h in found.placed)
     assert height <= placed_h / 72 * PRINT_DPI * HEADROOM + 2
+
+
+def test_a_colour_may_give_its_rgb_and_its_cmyk(make_deck: Callable[..., Path],
+                                                tmp_path: Path) -> None:
+    """On screen the brand's own RGB, in CMYK output its own CMYK, not a conversion."""
+    deck = MINI_DECK.format(size="poker").replace(
+        'color: "#2E6F95"', 'color: {rgb: "#9ECD90", cmyk: "cmyk(47, 4, 64, 0)"}')
+    root = make_deck(deck_yaml=deck)
+    loaded = load_deck(root)
+    colour = loaded.category("audiences").color
+    assert colour.hex == "#9ECD90"
+    assert colour.as_cmyk() == pytest.approx((0.47, 0.04, 0.64, 0.0))
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('{rgb: "cmyk(1, 2, 3, 4)", cmyk: "cmyk(47, 4, 64, 0)"}', "give rgb as #RRGGBB"),
+    ('{rgb: "#9ECD90", cmyk: "#9ECD90"}', "give cmyk as cmyk(c, m, y, k)"),
+    ('{rgb: "#9ECD90", cymk: "cmyk(47, 4, 64, 0)"}', "unknown key"),
+])
+def test_a_two_valued_colour_with_a_mistake_is_positioned(make_deck: Callable[..., Path],
+                                                          value: str, message: str) -> None:
+    deck = MINI_DECK.format(size="poker").replace('color: "#2E6F95"', f"color: {value}")
+    root = make_deck(deck_yaml=deck)
+    with pytest.raises(DeckError) as info:
+        load_deck(root)
+    assert any(message in d.message for d in info.value.diagnostics.items)

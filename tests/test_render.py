@@ -487,3 +487,38 @@ def test_a_category_icon_sits_in_the_band_of_fronts_and_blanks(
         pdf.close()
     blank = PdfReader(tmp_path / "blank-cards.pdf")
     assert any("/XObject" in str(page.get("/Resources", {})) for page in blank.pages)
+
+
+def test_a_category_name_too_long_for_its_band_is_reported_once_at_deck_yaml(
+        make_deck: Callable[..., Path]) -> None:
+    long_name = "Audiences and their many very different segments of readers on every continent"
+    deck = MINI_DECK.format(size="poker").replace("name: Audiences", f"name: {long_name}")
+    root = make_deck(deck_yaml=deck)
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1
+    heads = [ln for ln in result.output.splitlines() if ": " in ln and ln.startswith("/")]
+    assert len(heads) == 1, result.output
+    assert heads[0].split(": ", 1)[0].endswith("deck/deck.yaml:8:5")
+    assert "categories.audiences.name: category 'audiences': the name does not fit" in heads[0]
+
+
+def test_low_contrast_text_is_a_warning_that_does_not_stop_the_build(
+        make_deck: Callable[..., Path], tmp_path: Path) -> None:
+    # A pale yellow category: its subtitle (set in the category colour) is hard to read on
+    # white, and white band text on it is too.
+    deck = MINI_DECK.format(size="poker").replace('color: "#2E6F95"', 'color: "#F2C14E"')
+    root = make_deck(deck_yaml=deck)
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "out"),
+                                       "--only", "print-shop"])
+    assert result.exit_code == 0, result.output
+    warnings = [ln for ln in result.output.splitlines() if ": warning: " in ln]
+    assert any("standard.elements.subtitle.color: warning: text #F2C14E on #FFFFFF has a "
+               "contrast of 1.7:1 (category 'audiences'); 4.5:1 reads reliably" in ln
+               for ln in warnings), result.output
+    assert (tmp_path / "out" / "cards-print-shop.pdf").exists()
+
+
+def test_the_builtin_deck_has_no_contrast_warnings() -> None:
+    result = CliRunner().invoke(main, ["validate", str(BUILTIN)])
+    assert result.exit_code == 0
+    assert "warning" not in result.output

@@ -22,7 +22,8 @@ from deckgen.cli import main
 from deckgen.load import load_deck
 from deckgen.scaffold import ScaffoldError, scaffold
 
-FILES = ("deck.yaml", "cards/10-our-cards.yaml", "assets/logo.png", "README.md")
+FILES = ("deck.yaml", "cards/10-our-cards.yaml", "assets/logo.png", "README.md",
+         "schemas/deck.schema.json", "schemas/cards.schema.json")
 
 
 def run(*args: str) -> Result:
@@ -39,7 +40,7 @@ def test_new_creates_a_branded_deck_extending_the_builtin(tmp_path: Path) -> Non
 
     config = yaml.safe_load((target / "deck.yaml").read_text(encoding="utf-8"))
     assert config["extends"] == "builtin:prepersonalization"
-    assert config["deck"]["title"] == "Acme Bank Personalization Deck"
+    assert config["deck"]["title"] == "Acme Bank Prepersonalization Deck"
     assert config["brand"]["name"] == "Acme Bank"
     assert config["brand"]["logo"] == "assets/logo.png"
     text = (target / "deck.yaml").read_text(encoding="utf-8")
@@ -56,7 +57,7 @@ def test_new_creates_a_branded_deck_extending_the_builtin(tmp_path: Path) -> Non
 
     deck = load_deck(target)
     builtin = load_deck(BUILTIN)
-    assert deck.title == "Acme Bank Personalization Deck"
+    assert deck.title == "Acme Bank Prepersonalization Deck"
     assert deck.brand.logo == logo.resolve()
     assert len(deck.cards) == len(builtin.cards) + 1
     ours = [c for c in deck.cards if c.pos.file.is_relative_to(target)]
@@ -76,8 +77,8 @@ def test_scaffold_validates_and_builds(tmp_path: Path) -> None:
     reader = PdfReader(target / "build" / "cards-print-shop.pdf")
     assert len(reader.pages) == 2 * len(load_deck(target).cards)
     assert reader.metadata is not None and reader.metadata.author == "Client"
-    texts = "".join(page.extract_text() for page in reader.pages[-40:])
-    assert "Our typical customer" in texts or "Client Personalization Deck" in texts
+    texts = "".join(page.extract_text() for page in reader.pages)
+    assert "Our typical customer" in texts
 
 
 def test_the_commented_settings_work_when_uncommented(tmp_path: Path) -> None:
@@ -228,3 +229,29 @@ def test_installed_package_builds_a_scaffold_from_an_empty_folder(tmp_path: Path
     assert len(PdfReader(pdf).pages) > 100
     extends = yaml.safe_load((empty / "mydeck" / "deck.yaml").read_text(encoding="utf-8"))
     assert extends["extends"] == "builtin:prepersonalization"
+
+
+def test_new_from_a_deck_with_a_logo_and_little_room_builds_as_it_is(
+        tmp_path: Path, make_deck: Callable[..., Path]) -> None:
+    """Named after its base, its logo inherited, its example card shrunk to what fits."""
+    short = "category: audiences\ncards:\n  - {id: one, title: One, body: Short.}\n"
+    base = make_deck(cards={"10-cards.yaml": short},
+                     files={"assets/logo.png": (REPO / "docs" / "sheet.png").read_bytes(),
+                            "layouts/tight.yaml": textwrap.dedent("""\
+        standard:
+          extends: standard
+          elements:
+            flow: {fields: [body], height: 6mm, size: 9, min-size: 9}
+        """).encode()})
+    deck_yaml = base / "deck.yaml"
+    deck_yaml.write_text(deck_yaml.read_text(encoding="utf-8")
+                         + "brand:\n  logo: assets/logo.png\n", encoding="utf-8")
+    target = tmp_path / "acme"
+    scaffold(target, str(base))
+    result = run("validate", str(target))
+    assert result.exit_code == 0, result.output
+    deck = load_deck(target)
+    assert deck.title == "Acme Test Deck"
+    assert deck.brand.logo == (base / "assets" / "logo.png").resolve()
+    assert not (target / "assets" / "logo.png").exists()
+    assert "title: Our card" in (target / "cards" / "10-our-cards.yaml").read_text("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from deckgen.outputs import (
     write_workbook_pdf,
 )
 from deckgen.render import CardRenderer
+from deckgen.target_outputs import TargetFailed, check_target, write_target
+from deckgen.targets import Target, load_targets, pick
 
 # Far beyond any workshop deck (tens to hundreds of cards), yet small enough that the largest
 # output stays within a laptop's memory and minutes: ReportLab holds a whole PDF in memory until
@@ -41,7 +44,7 @@ def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
     """Everything `validate` reports beyond loading: layouts, glyphs, overflow, workbook refs."""
     diags = Diagnostics()
     _check_size(deck, diags)
-    diags.extend(renderer.check().items)
+    diags.merge(renderer.check())
     if deck.workbook is not None:
         from deckgen.workbook_load import check_workbook_refs
 
@@ -49,21 +52,26 @@ def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
     return diags
 
 
-def load_checked(folder: Path, *, cmyk: bool = False) -> tuple[Deck, CardRenderer]:
+def load_checked(folder: Path, *, cmyk: bool = False,
+                 warn: Callable[[str], None] | None = None) -> tuple[Deck, CardRenderer]:
+    """The deck and its drawer, once every check passed; warnings go to `warn`."""
     deck = load_deck(folder)
     renderer = CardRenderer(deck, cmyk=cmyk)
     diags = check_deck(deck, renderer)
     if diags:
         raise DeckError(diags)
+    if diags.warnings:
+        (warn or log.warning)(diags.format_warnings())
     return deck, renderer
 
 
 def build(folder: Path, out_dir: Path, options: BuildOptions,
-          progress: Progress | None = None) -> list[Path]:
+          progress: Progress | None = None,
+          warn: Callable[[str], None] | None = None) -> list[Path]:
     """Write the requested outputs into `out_dir`; on any problem, change nothing there."""
     if progress is not None:
         progress("checking", 0, 0)
-    deck, renderer = load_checked(folder, cmyk=options.cmyk)
+    deck, renderer = load_checked(folder, cmyk=options.cmyk, warn=warn)
     return write_outputs(deck, renderer, out_dir, options, progress)
 
 
@@ -71,7 +79,10 @@ def write_outputs(deck: Deck, renderer: CardRenderer, out_dir: Path, options: Bu
                   progress: Progress | None = None) -> list[Path]:
     """Render a checked deck into a stage, then publish; on any problem, change nothing."""
     _check_options(deck, options)
+    targets = _targets(deck, options)
     wanted = [name for name in FILENAMES if name in options.outputs]
+    if any(target.name == "home" for target in targets) and "cards" in wanted:
+        wanted.remove("cards")  # the home target is cards.pdf: write it once
     skipped = []
     if "blank" in wanted and _blank_total(deck, options) == 0:
         # A PDF without pages is no use to anyone: leave it out and say so.
@@ -82,13 +93,29 @@ def write_outputs(deck: Deck, renderer: CardRenderer, out_dir: Path, options: Bu
     try:
         with fixed_clock(), staging(out_dir) as stage:
             _write(deck, renderer, stage, wanted, options, progress)
+            names = [FILENAMES[name] for name in wanted]
+            for target in targets:
+                write_target(deck, target, stage, options, progress)
+                top = target.output.split("/")[0]
+                if top not in names:
+                    names.append(top)
             for note in skipped:
                 log.warning("%s", note)
-            return publish(stage, out_dir, [FILENAMES[name] for name in wanted])
+            return publish(stage, out_dir, names)
     except OSError as error:
         # The deck's files were all read and checked before this point, so an OSError here
         # is the output folder's (full disk, no permission): say so plainly, no traceback.
         raise OutputError(error) from error
+
+
+def _targets(deck: Deck, options: BuildOptions) -> list[Target]:
+    """The print targets asked for, each checked against the deck before any work."""
+    if not options.targets:
+        return []
+    picked = pick(options.targets, load_targets(deck.root), deck.root / "deck.yaml")
+    for target in picked:
+        check_target(deck, target)
+    return picked
 
 
 def _write(deck: Deck, renderer: CardRenderer, stage: Path, wanted: list[str],
@@ -148,5 +175,5 @@ def _check_options(deck: Deck, options: BuildOptions) -> None:
         raise DeckError(diags)
 
 
-__all__ = ["BuildOptions", "OutputError", "build", "check_deck", "load_checked", "replace",
-           "write_outputs"]
+__all__ = ["BuildOptions", "OutputError", "TargetFailed", "build", "check_deck", "load_checked",
+           "replace", "write_outputs"]

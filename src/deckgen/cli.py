@@ -35,6 +35,10 @@ def _report(error: DeckError) -> None:
         click.echo("Layouts, fonts and text fit are checked once these are fixed.", err=True)
 
 
+def _warn(text: str) -> None:
+    click.echo(text, err=True)
+
+
 def _fail(error: DeckError, nothing_written: bool = False) -> None:
     _report(error)
     if nothing_written:
@@ -55,7 +59,7 @@ def validate(deck: Path) -> None:
     from deckgen.build import load_checked
 
     try:
-        loaded, _ = load_checked(deck)
+        loaded, _ = load_checked(deck, warn=_warn)
     except DeckError as error:
         _fail(error)
     click.echo(f"{deck}: {_count(len(loaded.cards), 'card')} in "
@@ -205,28 +209,41 @@ def _cannot_write(error: OutputError) -> NoReturn:
                    "without it share one sheet).")
 @click.option("--category", "categories", multiple=True, metavar="ID",
               help="Blank cards for this category only (repeatable); alone, a full sheet.")
+@click.option("--printer-margin", type=click.FloatRange(0, 40), default=5.0, show_default=True,
+              metavar="MM", help="Paper edge your printer leaves blank: marks and labels stay "
+                                 "inside it.")
+@click.option("--target", "targets", multiple=True, metavar="NAME",
+              help="Also write this print target (repeatable; see `deckgen targets`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | None,
           duplex: str, back_offset: tuple[float, float], cmyk: bool, blank_count: int | None,
-          categories: tuple[str, ...], quiet: bool) -> None:
+          categories: tuple[str, ...], printer_margin: float, targets: tuple[str, ...],
+          quiet: bool) -> None:
     """Build every output of DECK into OUT."""
+    from deckgen.build import TargetFailed
     from deckgen.build import build as run_build
 
-    outputs = only or ("cards", "print-shop", "blank", "workbook", *(("png",) if png else ()))
+    # With --target, only the targets are built (and whatever --only or --png add).
+    outputs = only or (() if targets else ("cards", "print-shop", "blank", "workbook")) + (
+        ("png",) if png else ())
     options = BuildOptions(outputs=tuple(outputs), paper=paper, duplex=duplex,  # type: ignore[arg-type]
                            back_offset=back_offset, cmyk=cmyk, blank_count=blank_count,
-                           blank_categories=categories)
+                           blank_categories=categories,
+                           printer_margin=printer_margin * 72 / 25.4, targets=targets)
     progress = _Progress(not quiet and sys.stderr.isatty())
     started = time.monotonic()
     try:
         with _terminate_as_interrupt():
-            written = run_build(deck, out, options, progress)
+            written = run_build(deck, out, options, progress, warn=_warn)
     except DeckError as error:
         progress.clear()
         _fail(error, nothing_written=True)
     except OutputError as error:
         progress.clear()
         _cannot_write(error)
+    except TargetFailed as failed:
+        progress.clear()
+        _rejected(failed)
     except KeyboardInterrupt:
         progress.clear()
         click.echo("Interrupted; earlier outputs are unchanged.", err=True)
@@ -236,6 +253,97 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
         for path in written:
             click.echo(f"wrote {path}")
         click.echo(f"done in {time.monotonic() - started:.1f} s")
+
+
+# -- print targets: `targets`, `preflight` and what `build --target` reports ---------------------
+
+
+def _rejected(failed: Any) -> NoReturn:
+    click.echo(f"deckgen: the {failed.target.name} file would be rejected:", err=True)
+    for result in failed.results:
+        click.echo("  " + result.line(), err=True)
+    click.echo("Nothing was written; earlier outputs are unchanged.", err=True)
+    sys.exit(1)
+
+
+@main.command(name="targets")
+@click.argument("deck", required=False, type=click.Path(path_type=Path))
+def list_targets(deck: Path | None) -> None:
+    """List the print targets: the built-in ones and DECK's own (its targets/ folder)."""
+    from deckgen.targets import load_targets
+
+    try:
+        found = load_targets(deck)
+    except DeckError as error:
+        _fail(error)
+    width = max(len(name) for name in found)
+    for name, target in sorted(found.items()):
+        mark = "" if target.builtin else "  [deck]"
+        click.echo(f"{name:<{width}}  {target.summary()}{mark}")
+
+
+@main.command(name="preflight")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--target", "target_name", required=True, metavar="NAME",
+              help="The target whose rules to check (see `deckgen targets`).")
+@click.option("--deck", "deck", type=click.Path(path_type=Path),
+              help="A deck whose own targets/ to look in as well.")
+def preflight_command(file: Path, target_name: str, deck: Path | None) -> None:
+    """Check FILE.pdf against a target: one line per rule with what was measured."""
+    from deckgen.preflight import preflight
+    from deckgen.targets import load_targets, pick
+
+    try:
+        target = pick((target_name,), load_targets(deck), file)[0]
+        if target.kind == "png":
+            click.echo(f"deckgen: '{target.name}' is a PNG target: there is no PDF to check",
+                       err=True)
+            sys.exit(1)
+        results = preflight(file, target)
+    except DeckError as error:
+        _fail(error)
+    for result in results:
+        click.echo(result.line())
+    failed = [r for r in results if not r.ok]
+    if failed:
+        click.echo(f"{file}: {len(failed)} of {len(results)} rules failed for {target.name}",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"{file}: passes {target.name} ({len(results)} rules)")
+
+
+@main.command()
+@DECK_ARG
+@click.option("--for", "which", type=click.Choice(["cards", "deck"]), default="cards",
+              show_default=True, help="The schema of card files, or of deck.yaml.")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Write cards.schema.json and deck.schema.json into this folder instead.")
+def schema(deck: Path, which: str, out: Path | None) -> None:
+    """Print a JSON Schema of DECK's files, for completion in an editor.
+
+    Put `# yaml-language-server: $schema=PATH` at the top of a YAML file to use it.
+    """
+    from deckgen.load import load_deck
+    from deckgen.schema import card_file_schema, deck_file_schema
+
+    try:
+        loaded = load_deck(deck)
+    except DeckError as error:
+        _fail(error)
+    documents = {"cards": card_file_schema(loaded), "deck": deck_file_schema(loaded)}
+    if out is None:
+        click.echo(json.dumps(documents[which], indent=2, ensure_ascii=False))
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, document in documents.items():
+            path = out / f"{name}.schema.json"
+            path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+            click.echo(f"wrote {path}")
+    except OSError as exc:
+        click.echo(f"{out}: cannot write ({exc.strerror or exc})", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -336,7 +444,7 @@ def _rebuild(deck: Path, out: Path, options: BuildOptions) -> tuple[Path, ...] |
 
     stamp = time.strftime("%H:%M:%S")
     try:
-        loaded, renderer = load_checked(deck, cmyk=options.cmyk)
+        loaded, renderer = load_checked(deck, cmyk=options.cmyk, warn=_warn)
         inside = deck.resolve()
         sources = tuple(sorted({path.resolve() for path in loaded.sources
                                 if not path.resolve().is_relative_to(inside)}))

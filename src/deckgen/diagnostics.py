@@ -52,6 +52,23 @@ class Diagnostics:
     """Collects every problem so the user sees them all at once."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # Things worth a look that do not stop a build (e.g. low contrast); never counted as problems.
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, pos: Pos, field_path: str, message: str, hint: str | None = None) -> None:
+        diag = Diagnostic(pos, field_path, message, hint)
+        if diag not in self.warnings:
+            self.warnings.append(diag)
+
+    def merge(self, other: Diagnostics) -> None:
+        self.extend(other.items)
+        for diag in other.warnings:
+            if diag not in self.warnings:
+                self.warnings.append(diag)
+
+    def format_warnings(self) -> str:
+        ordered = sorted(self.warnings, key=lambda d: (str(d.pos.file), d.pos.line, d.pos.col))
+        return "\n".join(_as_warning(d) for d in ordered)
 
     def add(self, pos: Pos, field_path: str, message: str, hint: str | None = None) -> None:
         diag = Diagnostic(pos, field_path, message, hint)
@@ -75,6 +92,15 @@ class Diagnostics:
 
     def format(self) -> str:
         return "\n".join(d.format() for d in self.sorted())
+
+
+def _as_warning(diag: Diagnostic) -> str:
+    """The diagnostic's text with 'warning:' before its message."""
+    text = diag.format()
+    head, _, rest = text.partition("\n")
+    marker = f": {diag.field}: " if diag.field else ": "
+    where, _, message = head.partition(marker)
+    return f"{where}{marker}warning: {message}" + (f"\n{rest}" if rest else "")
 
 
 class DeckError(Exception):

@@ -76,13 +76,33 @@ def _as_cmyk(prepared: PreparedImage) -> PreparedImage:
     """
     image = prepared.image
     alpha = image.getchannel("A") if image.mode == "RGBA" else None
+    return PreparedImage(rgb_to_cmyk(image), prepared.source_px, alpha)
+
+
+def rgb_to_cmyk(image: Image.Image) -> Image.Image:
+    """DeviceCMYK by formula, full black generation (no CMYK profile we may ship exists)."""
     r, g, b = image.convert("RGB").split()
     top = ImageChops.lighter(ImageChops.lighter(r, g), b)  # max(r, g, b) = 255 × (1 − K)
     # C = (1 − R − K) / (1 − K) = (max − R) / max, and likewise M and Y.
     channels = [ImageMath.lambda_eval(_ink, top=top, ch=ch) for ch in (r, g, b)]
     k = ImageChops.invert(top)
-    converted = Image.merge("CMYK", (*channels, k))
-    return PreparedImage(converted, prepared.source_px, alpha)
+    return Image.merge("CMYK", (*channels, k))
+
+
+def limit_ink(image: Image.Image, limit: float) -> Image.Image:
+    """A CMYK image whose pixels each carry at most `limit` % ink: colour comes out of C, M
+    and Y in proportion, K (the detail) stays."""
+    c, m, y, k = image.split()
+    cap = limit * 255 / 100
+    cmy = ImageMath.lambda_eval(lambda e: e["float"](e["c"]) + e["m"] + e["y"], c=c, m=m, y=y)
+
+    def scaled(e: dict[str, Any]) -> Any:
+        room = e["max"](e["min"](cap - e["k"], e["cmy"]), 0)
+        # Conversion truncates, so the sum never creeps back over the limit.
+        return e["convert"](e["float"](e["ch"]) * room / e["max"](e["cmy"], 1), "L")
+
+    out = [ImageMath.lambda_eval(scaled, ch=ch, k=k, cmy=cmy) for ch in (c, m, y)]
+    return Image.merge("CMYK", (*out, k))
 
 
 def _ink(e: dict[str, Any]) -> Any:

@@ -37,7 +37,13 @@ MARK_GAP = 2 * mm
 MARK_CLEAR = 0.5 * mm  # between the bleed edge and a mark
 MARK_LEN = 5 * mm
 MIN_MARK_LEN = 2 * mm  # shorter than this, a mark is too easy to miss when cutting
-MARK_EDGE = 0.5 * mm  # marks stop short of the paper edge
+# Most home printers cannot print the outer 4–6.35 mm of a sheet: nothing a user cuts by or reads
+# goes nearer the paper edge than this (`--printer-margin` asks for more).
+PRINTER_MARGIN = 5 * mm
+# When a margin is too thin for an outer mark (Letter above and below poker cards), the cut
+# line is marked by a tick along it, inside the block: it lies on the cut, so cutting removes it.
+INNER_MARK_LEN = 3 * mm
+MARK_HALO = 1.2  # a white line under an inner mark keeps it visible on dark card art
 MARK_WIDTH = 0.25
 # A single ink keeps hairlines crisp even when the printer's colour planes are misregistered.
 MARK_COLOR = CMYKColor(0, 0, 0, 1)
@@ -46,8 +52,6 @@ MARK_COLOR = CMYKColor(0, 0, 0, 1)
 NOTE_SIZE = 6.5
 NOTE_COLOR = CMYKColor(0, 0, 0, 0.6)
 NOTE_CLEAR = 1.5 * mm  # between a note and the bleed, a mark or another note
-NOTE_EDGE = 3 * mm  # most printers cannot print closer to the paper edge than this
-NOTE_EDGE_MIN = 1 * mm  # last resort when a sheet has no margin wide enough
 SCALE_LEN = 50 * mm
 SCALE_TEXT = "this bar is 50 mm — if not, print at 100 % (“actual size”)"
 
@@ -68,6 +72,7 @@ class SheetPlan:
     block_x: float  # lower-left of the trim block; cards abut, no gutter
     block_y: float
     bleed: float  # drawn around the outside of the block and beside empty slots
+    edge: float = PRINTER_MARGIN  # marks and notes keep at least this far from the paper edge
 
     @property
     def per_sheet(self) -> int:
@@ -107,21 +112,46 @@ class SheetPlan:
     def mark_end(self, axis: Literal["x", "y"]) -> float:
         """Distance from the block to the outer end of the marks that point along `axis`."""
         margin = self.margin_x if axis == "x" else self.margin_y
-        return min(self.mark_start + MARK_LEN, margin - MARK_EDGE)
+        # The stroke's width, not just its centre line, stays clear of the printer margin.
+        return min(self.mark_start + MARK_LEN, margin - self.edge - MARK_WIDTH)
+
+    def outer_marks(self, axis: Literal["x", "y"]) -> bool:
+        """Whether the margin across `axis` has room for a usable mark outside the bleed."""
+        return self.mark_end(axis) - self.mark_start >= MIN_MARK_LEN - _EPS
 
     def crop_marks(self) -> list[tuple[float, float, float, float]]:
-        """Every crop mark as a segment (x1, y1, x2, y2): both ends of every cut line."""
-        start, end_x, end_y = self.mark_start, self.mark_end("x"), self.mark_end("y")
+        """Every crop mark as a segment (x1, y1, x2, y2): both ends of every cut line.
+
+        Marks run from the outer end inwards. Where the margin is too thin, they are ticks
+        inside the block along the cut line instead (see `inner_marks`).
+        """
         top = self.block_y + self.block_h
         right = self.block_x + self.block_w
+        start = self.mark_start
         marks = []
-        for x in self.cut_xs():
-            marks.append((x, self.block_y - start, x, self.block_y - end_y))
-            marks.append((x, top + start, x, top + end_y))
-        for y in self.cut_ys():
-            marks.append((self.block_x - start, y, self.block_x - end_x, y))
-            marks.append((right + start, y, right + end_x, y))
+        if self.outer_marks("y"):
+            end = self.mark_end("y")
+            for x in self.cut_xs():
+                marks.append((x, self.block_y - end, x, self.block_y - start))
+                marks.append((x, top + end, x, top + start))
+        else:
+            for x in self.cut_xs():
+                marks.append((x, self.block_y, x, self.block_y + INNER_MARK_LEN))
+                marks.append((x, top, x, top - INNER_MARK_LEN))
+        if self.outer_marks("x"):
+            end = self.mark_end("x")
+            for y in self.cut_ys():
+                marks.append((self.block_x - end, y, self.block_x - start, y))
+                marks.append((right + end, y, right + start, y))
+        else:
+            for y in self.cut_ys():
+                marks.append((self.block_x, y, self.block_x + INNER_MARK_LEN, y))
+                marks.append((right, y, right - INNER_MARK_LEN, y))
         return marks
+
+    def inner_marks(self) -> bool:
+        """Whether some marks had to go inside the block (drawn over a white halo)."""
+        return not (self.outer_marks("x") and self.outer_marks("y"))
 
     def cell(self, index: int, side: Side, duplex: Duplex) -> tuple[int, int]:
         """(column, row) where slot `index` sits on the given side; row 0 is the top row."""
@@ -186,20 +216,23 @@ def plan_sheet(
     card_w: float,
     card_h: float,
     bleed: float,
-    min_margin: float = 5 * mm,
+    printer_margin: float = PRINTER_MARGIN,
 ) -> SheetPlan:
     """Fit as many cards as possible on the paper, in whichever orientation holds more.
 
-    The trim block is centred and keeps at least `min_margin` (and room for crop marks) from
-    every paper edge. When the margin is too narrow for the full `bleed` plus crop marks, the sheet
-    bleed shrinks (down to 0) rather than the sheet losing a row.
+    The trim block is centred and keeps at least `printer_margin` from every paper edge, so the
+    printer prints all of every card. When a margin is too narrow for the full `bleed` plus a
+    crop mark, the sheet bleed shrinks (down to 0) rather than the sheet losing a row; when it
+    is too narrow for a mark even without bleed, the cut lines across it get inner marks.
     """
     if card_w <= 0 or card_h <= 0:
         raise ValueError(f"card size must be positive, got {card_w:g} × {card_h:g} pt")
     if bleed < 0:
         raise ValueError(f"bleed must not be negative, got {bleed:g} pt")
     paper_w, paper_h = paper_size(paper)
-    margin = max(min_margin, MARK_GAP + MIN_MARK_LEN + MARK_EDGE)
+    if printer_margin < 0:
+        raise ValueError(f"printer margin must not be negative, got {printer_margin:g} pt")
+    margin = printer_margin
     room_w, room_h = paper_w - 2 * margin, paper_h - 2 * margin
 
     upright = (_fit(room_w, card_w), _fit(room_h, card_h))
@@ -216,8 +249,15 @@ def plan_sheet(
     placed_w, placed_h = (card_h, card_w) if rotated else (card_w, card_h)
     block_x = (paper_w - cols * placed_w) / 2
     block_y = (paper_h - rows * placed_h) / 2
-    # The bleed may only take what the narrower margin leaves after a usable crop mark.
-    room_for_bleed = min(block_x, block_y) - MARK_CLEAR - MIN_MARK_LEN - MARK_EDGE
+    # The bleed may only take what a margin leaves after a usable crop mark; a margin too thin
+    # for an outer mark even without bleed gets inner marks, and does not limit the bleed.
+    rooms = [side - margin - MARK_WIDTH for side in (block_x, block_y)]
+    marked = [room for room in rooms if room >= MARK_GAP + MIN_MARK_LEN - _EPS]
+    room_for_bleed = min(marked, default=bleed) - MARK_CLEAR - MIN_MARK_LEN
+    # ... and must leave one margin deep enough for the scale bar beside it, or the user has no
+    # way to check the print scale (Letter: 7.7 mm beside poker cards, none above or below).
+    _, bar_h = scale_bar_size(register_label_font())
+    room_for_bleed = min(room_for_bleed, max(rooms) - NOTE_CLEAR - MARK_WIDTH - bar_h)
     return SheetPlan(
         paper_w=paper_w,
         paper_h=paper_h,
@@ -229,6 +269,7 @@ def plan_sheet(
         block_x=block_x,
         block_y=block_y,
         bleed=max(0.0, min(bleed, room_for_bleed)),
+        edge=margin,
     )
 
 
@@ -381,6 +422,16 @@ def _draw_face(
 
 def _draw_crop_marks(canvas: Canvas, plan: SheetPlan) -> None:
     canvas.saveState()
+    canvas.setLineCap(0)
+    if plan.inner_marks():
+        canvas.setStrokeColor(CMYKColor(0, 0, 0, 0))
+        canvas.setLineWidth(MARK_HALO)
+        for x1, y1, x2, y2 in plan.crop_marks():
+            inside = plan.block_x - _EPS <= min(x1, x2) and max(x1, x2) <= (
+                plan.block_x + plan.block_w + _EPS) and plan.block_y - _EPS <= min(y1, y2) and (
+                max(y1, y2) <= plan.block_y + plan.block_h + _EPS)
+            if inside:
+                canvas.line(x1, y1, x2, y2)
     canvas.setStrokeColor(MARK_COLOR)
     canvas.setLineWidth(MARK_WIDTH)
     canvas.setLineCap(0)
@@ -506,12 +557,12 @@ def place_note(
     cannot print; a note turns a quarter when only a side margin has room.
     """
     blocked = [r.grow(NOTE_CLEAR) for r in [*keep_out(plan), *taken]]
-    for edge in (NOTE_EDGE, NOTE_EDGE_MIN):
-        paper = Rect(edge, edge, plan.paper_w - 2 * edge, plan.paper_h - 2 * edge)
-        for side in sides:
-            for place in _candidates(plan, w, h, side, start_first, edge):
-                if place.rect.within(paper) and not any(place.rect.overlaps(r) for r in blocked):
-                    return place
+    edge = plan.edge
+    paper = Rect(edge, edge, plan.paper_w - 2 * edge, plan.paper_h - 2 * edge)
+    for side in sides:
+        for place in _candidates(plan, w, h, side, start_first, edge):
+            if place.rect.within(paper) and not any(place.rect.overlaps(r) for r in blocked):
+                return place
     return None
 
 
@@ -567,12 +618,15 @@ class _Notes:
     bar: NotePlace | None
 
 
-def sheet_label(title: str, sheet: int, sheets: int, side: Side) -> str:
-    text = f"sheet {sheet}/{sheets} · {side}s"
+def sheet_label(title: str, sheet: int, sheets: int, side: str) -> str:
+    # A side names what the page holds; anything else (gutter-fold) is said as it is.
+    text = f"sheet {sheet}/{sheets} · {side}s" if side in get_args(Side) else (
+        f"sheet {sheet}/{sheets} · {side}")
     return f"{title} · {text}" if title else text
 
 
-def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str) -> _Notes:
+def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str, side: str = "front",
+                ) -> _Notes:
     """Place the scale bar, then the longest sheet label, shortening the title if it must."""
     bar = place_note(
         plan, *scale_bar_size(font), sides=("bottom", "top", "right", "left"), start_first=False
@@ -581,7 +635,7 @@ def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str) -> _Notes:
     text_h, _ = _text_height(font, NOTE_SIZE)
     candidates = [title] + [title[:n].rstrip() + "…" for n in range(len(title) - 1, 0, -1)] + [""]
     for short in candidates if title else [""]:
-        widest = sheet_label(short, sheets, sheets, "front")
+        widest = sheet_label(short, sheets, sheets, side)
         w = pdfmetrics.stringWidth(widest, font, NOTE_SIZE)
         place = place_note(
             plan, w, text_h, sides=("bottom", "top", "left", "right"), start_first=True, taken=taken
@@ -592,7 +646,7 @@ def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str) -> _Notes:
 
 
 def _draw_notes(
-    canvas: Canvas, notes: _Notes, font: str, sheet: int, sheets: int, side: Side
+    canvas: Canvas, notes: _Notes, font: str, sheet: int, sheets: int, side: str
 ) -> None:
     if notes.bar is not None:
         _draw_note(canvas, notes.bar, lambda: draw_scale_bar(canvas, font))

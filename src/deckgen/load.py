@@ -31,11 +31,18 @@ from deckgen.model import (
     slug,
 )
 from deckgen.resources import builtin_deck
-from deckgen.units import CARD_SIZES_MM, Color, UnitError, mm, parse_color, parse_length
+from deckgen.units import (
+    CARD_SIZES_MM,
+    PAPER_NAMES,
+    Color,
+    UnitError,
+    mm,
+    parse_color,
+    parse_length,
+)
 from deckgen.workbook_model import Workbook
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-PAPERS = ("a4", "letter")
 MAX_CARDS_PER_FILE = 20_000
 MAX_EXTENDS_DEPTH = 8
 
@@ -260,6 +267,24 @@ def _length(node: ys.Node | None, path: str, diags: Diagnostics, *, lo: float,
 
 
 def _color(node: ys.Node | None, path: str, diags: Diagnostics) -> Color | None:
+    if isinstance(node, ys.Map):
+        # Both values: the screen shows the brand's own RGB, print uses its own CMYK.
+        ys.check_keys(node, ("rgb", "cmyk"), path, diags)
+        screen = _color(node.get("rgb"), path + ".rgb", diags)
+        press = _color(node.get("cmyk"), path + ".cmyk", diags)
+        if screen is not None and node.get("rgb") is not None and screen.cmyk is not None:
+            diags.add(node.get("rgb").pos, path + ".rgb",  # type: ignore[union-attr]
+                      "give rgb as #RRGGBB", "the CMYK value goes under cmyk:")
+            return None
+        if press is not None and node.get("cmyk") is not None and press.cmyk is None:
+            diags.add(node.get("cmyk").pos, path + ".cmyk",  # type: ignore[union-attr]
+                      "give cmyk as cmyk(c, m, y, k)", "the RGB value goes under rgb:")
+            return None
+        if screen is None or press is None:
+            if not node.entries:
+                diags.add(node.pos, path, "no colour given", 'write {rgb: "#…", cmyk: "cmyk(…)"}')
+            return screen or press
+        return Color(screen.rgb, press.cmyk)
     if isinstance(node, ys.Scalar) and node.null:
         # `color: #1F3A5F` without quotes is a comment, so YAML sees no value at all.
         after = (source_line(node.pos) or "")[max(node.pos.col - 1, 0):]
@@ -285,9 +310,9 @@ def _read_paper(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
     value = ys.text(node, "paper", diags)
     if value is None or node is None:
         return
-    if value.lower() not in PAPERS:
+    if value.lower() not in PAPER_NAMES:
         diags.add(node.pos, "paper", f"unknown paper '{value}'",
-                  did_you_mean(value.lower(), PAPERS) or "use a4 or letter")
+                  did_you_mean(value.lower(), PAPER_NAMES) or "use a4 or letter")
         return
     layer.paper = value.lower()
 

@@ -44,6 +44,8 @@ class BuildOptions:
     blank_count: int | None = None
     blank_categories: tuple[str, ...] = ()
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    printer_margin: float = 5 * 72 / 25.4  # points a home printer leaves blank at every edge
+    targets: tuple[str, ...] = ()  # print targets by name (see targets.py), beyond the v1 outputs
 
 
 def _canvas(target: BinaryIO | str, deck: Deck, subject: str, *, cmyk: bool,
@@ -143,7 +145,8 @@ def sheet_capacity(deck: Deck, options: BuildOptions) -> int:
     from deckgen.impose import plan_sheet
 
     spec = deck.card
-    return plan_sheet(options.paper or deck.paper, spec.width, spec.height, spec.bleed).per_sheet
+    return plan_sheet(options.paper or deck.paper, spec.width, spec.height, spec.bleed,
+                      options.printer_margin).per_sheet
 
 
 def blank_counts(deck: Deck, options: BuildOptions) -> list[tuple[Category, int]]:
@@ -194,7 +197,7 @@ def _write_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str, optio
                   plan_sheet: Callable[..., object]) -> None:
     spec = deck.card
     paper = options.paper or deck.paper
-    plan = plan_sheet(paper, spec.width, spec.height, spec.bleed)
+    plan = plan_sheet(paper, spec.width, spec.height, spec.bleed, options.printer_margin)
     paper_size = (plan.paper_w, plan.paper_h)  # type: ignore[attr-defined]
     canvas = _canvas(out, deck, subject, cmyk=renderer.cmyk, pagesize=paper_size)
     label_font = load_family("Lato").regular
@@ -231,7 +234,10 @@ def png_names(deck: Deck) -> list[str]:
 
 
 def write_pngs(pdf_path: Path, folder: Path, names: Sequence[str], jobs: int,
-               progress: Progress | None = None) -> None:
+               progress: Progress | None = None, pixels: tuple[int, int] | None = None,
+               step: str = "png") -> None:
+    """One PNG per page at 300 dpi; with `pixels`, exactly that size (a vendor's uploader
+    refuses an image a pixel off, and page sizes in points can round either way)."""
     folder.mkdir(parents=True, exist_ok=True)
     total = len(names)
     # Only the names a task needs travel to it: sending every name to every task would be
@@ -242,25 +248,27 @@ def write_pngs(pdf_path: Path, folder: Path, names: Sequence[str], jobs: int,
     done = 0
     if jobs == 1:
         for batch in batches:
-            done += _render_pages(str(pdf_path), str(folder), batch)
+            done += _render_pages(str(pdf_path), str(folder), batch, pixels)
             if progress is not None:
-                progress("png", done, total)
+                progress(step, done, total)
         return
     pool = ProcessPoolExecutor(max_workers=jobs)
     try:
-        futures = [pool.submit(_render_pages, str(pdf_path), str(folder), batch)
+        futures = [pool.submit(_render_pages, str(pdf_path), str(folder), batch, pixels)
                    for batch in batches]
         for future in as_completed(futures):
             done += future.result()
             if progress is not None:
-                progress("png", done, total)
+                progress(step, done, total)
     finally:
         # On Ctrl-C or an error, drop the batches not started instead of rendering them all.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _render_pages(pdf_path: str, folder: str, pages: list[tuple[int, str]]) -> int:
+def _render_pages(pdf_path: str, folder: str, pages: list[tuple[int, str]],
+                  pixels: tuple[int, int] | None = None) -> int:
     import pypdfium2 as pdfium
+    from PIL import Image
 
     doc = pdfium.PdfDocument(pdf_path)
     try:
@@ -268,6 +276,8 @@ def _render_pages(pdf_path: str, folder: str, pages: list[tuple[int, str]]) -> i
             page = doc[index]
             bitmap = page.render(scale=PNG_DPI / 72, draw_annots=False)
             image = bitmap.to_pil()
+            if pixels is not None and image.size != pixels:
+                image = image.resize(pixels, Image.Resampling.LANCZOS)
             # Pillow writes no time or software chunk; the only metadata is the resolution.
             image.info.pop("dpi", None)
             # Level 3 packs within 5 % of the default and saves over half its time.

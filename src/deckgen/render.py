@@ -14,6 +14,7 @@ from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen import text as tx
+from deckgen.contrast import check_contrast
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fields import DERIVED
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
@@ -142,7 +143,8 @@ class CardRenderer:
         self.numbers = {card.id: i + 1 for i, card in enumerate(deck.cards)}
         self.total = len(deck.cards)
         self.text_color = deck.color("text", DEFAULT_TEXT)
-        self.muted = self.text_color.mix(WHITE, 0.42)
+        # Grey enough to step back, dark enough to read: 4.5:1 or more on white.
+        self.muted = self.text_color.mix(WHITE, 0.3)
         self._faces: dict[tuple[str, str], CardFace] = {}
         self._fronts_kept = 0
         spec = deck.card
@@ -180,7 +182,9 @@ class CardRenderer:
     def blank(self, category: Category) -> CardFace:
         key = ("blank", category.id)
         if key not in self._faces:
-            name = "blank-recipe" if self.is_recipe_category(category) else "blank"
+            # A deck whose override left `blank-recipe` unusable is told so by `check`.
+            name = "blank-recipe" if self.is_recipe_category(category) and \
+                "blank-recipe" in self.layouts else "blank"
             self._faces[key] = CardFace(self, _Subject(category, None, "blank"),
                                         self.layouts.get(name), f"blank-{category.id}")
         return self._faces[key]
@@ -242,6 +246,10 @@ class CardRenderer:
                           did_you_mean(role, ("heading", "body"))
                           or f"name it in a layout element with `font: {role}`, or remove it")
         self._check_layout_needs(diags)
+        band_overflows: dict[tuple[str, str], Overflow] = {}
+        for category in self.deck.categories:
+            for overflow in self.blank(category).plan().overflows:
+                band_overflows.setdefault((category.id, overflow.field), overflow)
         for card in self.deck.cards:
             if card.layout and card.layout not in self.layouts:
                 diags.add(card.where("layout"), "layout",
@@ -249,12 +257,27 @@ class CardRenderer:
                           self._layout_hint(card.layout))
             self._check_card_glyphs(card, diags)
             for overflow in self.front(card).plan().overflows:
+                if overflow.field in (BAND_NAME, BAND_QUESTION):
+                    band_overflows.setdefault((card.category, overflow.field), overflow)
+                    continue
                 diags.add(card.where(overflow.field), overflow.field,
                           f"card '{card.id}', field '{overflow.field}': overflows by "
                           f"{overflow.lines} line{'s' if overflow.lines != 1 else ''} at "
                           f"{round(overflow.size, 1):g} pt",
                           "shorten the text, split it over two cards, or use a layout with "
                           "more room (e.g. layout: list)")
+        layouts = {name: self.layouts.get(name) for name in self.layouts.names()}
+        check_contrast(self, layouts, diags)
+        for (cat_id, field), overflow in band_overflows.items():
+            category = self.deck.category(cat_id)
+            what = "name" if field == BAND_NAME else "question"
+            diags.add(category.pos, f"categories.{cat_id}.{what}",
+                      f"category '{cat_id}': the {what} does not fit the category band "
+                      f"(over by {overflow.lines} line{'s' if overflow.lines != 1 else ''} at "
+                      f"{round(overflow.size, 1):g} pt)",
+                      "shorten it: the name gets two lines of capitals, the question two "
+                      "lines below it" if what == "name" else
+                      "shorten the question: it gets the band's room below the name")
         return diags
 
     def _check_layout_needs(self, diags: Diagnostics) -> None:
@@ -622,6 +645,8 @@ def _fill(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     return box.y
 
 
+# A category's texts set in its band: reported once, at the category, not once per card.
+BAND_NAME, BAND_QUESTION = "category.name", "category.question"
 ICON_GAP = mm(1.8)  # between the band's icon and the role badge or text
 
 
@@ -647,13 +672,19 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         role_style = r.style(label_el, size=5.6)
         role_fit = tx.fit([tx.Block(tx.parse_inline(role, bold=True))], role_style, inner_w, 20)
         role_w = _text_width(role_fit) + mm(2.6)
+    name_style = dataclasses.replace(r.style(label_el, min_size=6.2), max_lines=2)
     name_fit = tx.fit([tx.Block(tx.parse_inline(s.category.name.upper(), bold=True))],
-                      r.style(label_el, min_size=5.5), inner_w - role_w - mm(1.5), 30)
+                      name_style, inner_w - role_w - mm(1.5), box.h)
+    if not name_fit.fits:
+        plan.overflows.append(Overflow(BAND_NAME, name_fit.overflow_lines, name_fit.size))
     question = s.category.question
     q_fit = None
     if question:
         q_fit = tx.fit([tx.Block(tx.parse_inline(question, italic=True))],
-                       r.style(question_el, min_size=6.5), inner_w, 40)
+                       r.style(question_el, min_size=6.5), inner_w, box.h)
+        if not q_fit.fits or name_fit.height + q_fit.height > box.h - mm(1):
+            plan.overflows.append(Overflow(BAND_QUESTION, max(q_fit.overflow_lines, 1),
+                                           q_fit.size))
     gap = mm(0.9)
     block_h = name_fit.height + (gap + q_fit.height if q_fit else 0.0)
     usable_top = min(box.top, spec.height - safe)

@@ -8,7 +8,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """Return the folder `name` (deck, layouts, fonts) of the installed package or the repo.
+    """The folder `name` (deck, layouts, fonts, targets) of the installed package or the repo.
 
     A wheel carries the folders under `deckgen/_data/`; an editable install reads them from the
     repository root, so edits to the built-in deck show up without reinstalling.

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from deckgen.diagnostics import DeckError
 from deckgen.model import Card, Category, Deck
 from deckgen.resources import builtin_deck, data_dir
+from deckgen.schema import card_file_schema, deck_file_schema
 from deckgen.units import Color
 
 __all__ = ["ScaffoldError", "scaffold"]
@@ -42,9 +43,21 @@ def scaffold(directory: Path, base: str = DEFAULT_BASE) -> None:
     files: dict[str, str | bytes] = {
         "deck.yaml": _deck_yaml(base_deck, extends, client, primary, category),
         "cards/10-our-cards.yaml": _cards_yaml(base_deck, category),
-        "assets/logo.png": _logo_png(_initials(client), primary),
         "README.md": _readme(client, extends),
+        "schemas/deck.schema.json": _json(deck_file_schema(base_deck)),
+        "schemas/cards.schema.json": _json(card_file_schema(base_deck)),
     }
+    if base_deck.brand.logo is None:  # a base's own logo is inherited, never replaced
+        files["assets/logo.png"] = _logo_png(_initials(client), primary)
+    _write(directory, files)
+    if not _builds(directory):
+        # The base's layouts may have less room than the example needs: a deck that does not
+        # validate as it is would be a poor start, so the example shrinks to a bare card.
+        _write(directory, {"cards/10-our-cards.yaml": _cards_yaml(base_deck, category,
+                                                                  bare=True)})
+
+
+def _write(directory: Path, files: dict[str, str | bytes]) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
@@ -56,6 +69,20 @@ def scaffold(directory: Path, base: str = DEFAULT_BASE) -> None:
                 path.write_text(content, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise ScaffoldError(f"cannot write {directory}: {exc.strerror or exc}") from None
+
+
+def _builds(directory: Path) -> bool:
+    from deckgen.load import load_deck
+    from deckgen.render import CardRenderer
+
+    try:
+        return not CardRenderer(load_deck(directory)).check()
+    except DeckError:
+        return False
+
+
+def _json(schema: dict[str, object]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 # -- checks -------------------------------------------------------------------------------------
@@ -192,18 +219,23 @@ def _deck_yaml(base: Deck, extends: str, client: str, primary: Color,
     back = base.color("back", primary)
     removable = _removable_card(base, category)
     cat_id = category.id if category is not None else "our-cards"
+    title = f"{client} {base.title}"[:200]
+    logo = (_c("  # logo: assets/logo.png", "inherited from the base; PNG, JPEG or SVG")
+            if base.brand.logo is not None else
+            _c("  logo: assets/logo.png", "PNG or JPEG: card backs, workbook cover, header"))
     lines = [
+        "# yaml-language-server: $schema=schemas/deck.schema.json",
         f"# {client}: a branded deck. It inherits every category, card and layout of the deck",
         "# it extends; write here only what differs. Paths are relative to this folder.",
         "# Check: deckgen validate .        Build: deckgen build . -o build",
         "deck:",
-        _c(f"  title: {_q(client + ' Personalization Deck')}", "on every card and the workbook"),
+        _c(f"  title: {_q(title)}", "on every card and the workbook"),
         "",
         _c(f"extends: {_q(extends)}", "the deck this one builds on"),
         "",
         "brand:",
         _c(f"  name: {_q(client)}", "workbook header and PDF metadata"),
-        _c("  logo: assets/logo.png", "PNG or JPEG: card backs, workbook cover, header"),
+        logo,
         "  colors:",
         _c(f'    primary: "{primary.hex}"', "workbook headings, cover and rules"),
         _c(f'    text: "{text.hex}"', "text on cards and in the workbook"),
@@ -231,10 +263,18 @@ def _deck_yaml(base: Deck, extends: str, client: str, primary: Color,
     return "\n".join(lines)
 
 
-def _cards_yaml(base: Deck, category: Category | None) -> str:
+def _cards_yaml(base: Deck, category: Category | None, *, bare: bool = False) -> str:
     cat_id = category.id if category is not None else "our-cards"
     ids = textwrap.wrap(", ".join(c.id for c in base.categories), 86)
+    example = ["    title: Our card"] if bare else [
+        "    title: Our typical customer",
+        "    body: Describe one customer **you** know well. What would make their next visit "
+        "*better*?",
+        "    prompts:",
+        "      - What do they already trust us with?",
+    ]
     return "\n".join([
+        "# yaml-language-server: $schema=../schemas/cards.schema.json",
         "# Your own cards, read after the base deck's. A card with the id of a card in the base",
         "# deck replaces that card. Add more files here: cards/*.yaml, read in name order.",
         "# Categories of the base deck:",
@@ -242,13 +282,31 @@ def _cards_yaml(base: Deck, category: Category | None) -> str:
         f"category: {cat_id}",
         "cards:",
         f"  - id: {_example_id(base)}",
-        "    title: Our typical customer",
-        "    body: Describe one customer **you** know well. What would make their next visit "
-        "*better*?",
-        "    prompts:",
-        "      - What do they already trust us with?",
+        *example,
+        *_required_values(base),
         "",
     ])
+
+
+def _required_values(base: Deck) -> list[str]:
+    """A placeholder for each field the base deck requires besides the title."""
+    out: list[str] = []
+    for spec in base.fields:
+        if not spec.required or spec.name == "title":
+            continue
+        if spec.values:
+            value = _q(spec.names[0])
+        elif spec.type == "number":
+            value = f"{spec.min if spec.min is not None else 1:g}"
+        elif spec.type in ("list", "refs"):
+            first = base.cards[0].id if base.cards and spec.type == "refs" else "Example"
+            value = f"[{_q(first)}]"
+        elif spec.type == "url":
+            value = _q("https://example.com/")
+        else:
+            value = _q("Example")
+        out.append(f"    {spec.name}: {value}")
+    return out
 
 
 def _readme(name: str, extends: str) -> str:

@@ -17,6 +17,12 @@ CARD_SIZES_MM: dict[str, tuple[float, float]] = {
     "square": (70.0, 70.0),
     "a6": (105.0, 148.0),
 }
+# The one list of paper sizes, in points (every output and check reads it from here).
+PAPER_SIZES: dict[str, tuple[float, float]] = {
+    "a4": (210 * MM, 297 * MM),
+    "letter": (8.5 * 72.0, 11 * 72.0),
+}
+PAPER_NAMES = tuple(PAPER_SIZES)
 
 
 class UnitError(ValueError):
