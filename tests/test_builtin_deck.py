@@ -140,3 +140,134 @@ def test_the_deck_fits_at_poker_size_without_falling_to_the_minimum(deck: Deck) 
     at_minimum = [card.id for card in deck.cards
                   if any(s.at_minimum for s in renderer.front(card).sizes())]
     assert len(at_minimum) <= 3, at_minimum
+
+
+def test_every_agenda_slot_holds_its_activity_steps(deck: Deck) -> None:
+    # An activity may be split over several slots of one agenda (steps 1 to 3, then 4 to 6),
+    # so the minutes are summed per agenda; the steps are written to fit the shortest format.
+    workbook = deck.workbook
+    assert workbook is not None
+    short = []
+    for agenda in workbook.agendas:
+        planned: Counter[str] = Counter()
+        for day in agenda.days:
+            for slot in day.slots:
+                if slot.activity is not None:
+                    planned[slot.activity] += slot.minutes
+        for activity_id, minutes in planned.items():
+            activity = workbook.activity(activity_id)
+            assert activity is not None, activity_id
+            if minutes < activity.minutes:
+                short.append((agenda.id, activity_id, minutes, activity.minutes))
+    assert short == []
+    # The one-day agenda is the method's minimum: there every activity runs at its shortest.
+    one_day = next(a for a in workbook.agendas if a.id == "one-day")
+    for slot in (s for d in one_day.days for s in d.slots if s.activity):
+        activity = workbook.activity(slot.activity or "")
+        assert activity is not None and slot.minutes == activity.minutes, slot.activity
+
+
+def test_kickstart_outputs_feed_the_later_activities(deck: Deck) -> None:
+    workbook = deck.workbook
+    assert workbook is not None
+
+    def steps(activity_id: str) -> str:
+        activity = workbook.activity(activity_id)
+        assert activity is not None, activity_id
+        return " ".join(step.do for step in activity.steps).lower()
+
+    assert "starred" in steps("write-recipes")
+    for later in ("write-recipes", "pitch", "prioritize"):
+        assert "four-arguments sentence" in steps(later) or "sentence on the wall" in steps(later)
+    # Name the gap uses every disposition card, and the Detractor asks for a reducing step.
+    gap = workbook.activity("name-the-gap")
+    assert gap is not None
+    dispositions = {c.id for c in deck.cards if c.category == "dispositions"}
+    assert dispositions <= {ref.id for ref in gap.cards}
+    detractor = next(c for c in deck.cards if c.id == "detractor")
+    assert any("reduce" in prompt for prompt in detractor.prompts)
+
+
+def test_every_ingredient_card_asks_a_question_or_gives_an_example(
+        cards: list[dict[str, Any]]) -> None:
+    silent = [c["id"] for c in cards if c["role"] and not (c["prompts"] or c["examples"])]
+    assert silent == []
+
+
+def test_catalogue_channels_are_channel_card_titles_and_both_markets_appear(deck: Deck) -> None:
+    where = {c.id for c in deck.categories if c.role == "where"}
+    channels = {card.title for card in deck.cards if card.category in where}
+    unknown = sorted({e.channel for e in deck.catalogue} - channels)
+    assert unknown == []
+    # The method asks for consumer and business-to-business examples.
+    b2b = [e for e in deck.catalogue if (e.note or "").startswith("B2B:")]
+    assert len(b2b) >= 20
+    assert len(deck.catalogue) - len(b2b) >= 100
+
+
+# Colour-blind simulation: Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear
+# sRGB; distances are CIE76 ΔE in CIELAB (D65). Band text is white, so contrast must hold too.
+_MACHADO = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                   (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                     (-0.011820, 0.042940, 0.968881)),
+}
+_SRGB_TO_XYZ = ((0.4124564, 0.3575761, 0.1804375), (0.2126729, 0.7151522, 0.0721750),
+                (0.0193339, 0.1191920, 0.9503041))
+_D65 = (0.95047, 1.0, 1.08883)
+
+
+def _linear(c: float) -> float:
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _mat(m: tuple[tuple[float, float, float], ...],
+         v: tuple[float, float, float]) -> tuple[float, float, float]:
+    x, y, z = (sum(a * b for a, b in zip(row, v, strict=True)) for row in m)
+    return x, y, z
+
+
+def simulated_lab(rgb: tuple[float, float, float],
+                  kind: str | None) -> tuple[float, float, float]:
+    """CIELAB of an sRGB colour (0..1) as a dichromat of `kind` sees it (None: as is)."""
+    lin = (_linear(rgb[0]), _linear(rgb[1]), _linear(rgb[2]))
+    if kind is not None:
+        r, g, b = _mat(_MACHADO[kind], lin)
+        lin = (min(max(r, 0.0), 1.0), min(max(g, 0.0), 1.0), min(max(b, 0.0), 1.0))
+    x, y, z = (v / w for v, w in zip(_mat(_SRGB_TO_XYZ, lin), _D65, strict=True))
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def delta_e76(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    return float(sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5)
+
+
+def test_the_simulation_matches_known_values() -> None:
+    # Red and green collapse onto one yellowish axis (a* near 0) for both dichromats; red
+    # darkens for a protanope and lightens for a deuteranope; greys stay as they are.
+    red, green = (1.0, 0.0, 0.0), (0.0, 0.5, 0.0)
+    assert simulated_lab(red, None) == pytest.approx((53.24, 80.09, 67.20), abs=0.05)
+    assert simulated_lab(red, "protanopia")[0] == pytest.approx(40.3, abs=0.1)
+    assert simulated_lab(red, "deuteranopia")[0] == pytest.approx(59.7, abs=0.1)
+    for kind in ("protanopia", "deuteranopia"):
+        assert abs(simulated_lab(red, kind)[1]) < 6
+        assert delta_e76(simulated_lab(red, kind), simulated_lab(green, kind)) < 30
+        grey = (0.5, 0.5, 0.5)
+        assert delta_e76(simulated_lab(grey, kind), simulated_lab(grey, None)) < 1.5
+    assert delta_e76(simulated_lab(red, None), simulated_lab(green, None)) > 100
+
+
+@pytest.mark.parametrize("kind", ["deuteranopia", "protanopia", None])
+def test_category_colours_stay_apart_for_colour_blind_readers(deck: Deck,
+                                                              kind: str | None) -> None:
+    labs = {c.id: simulated_lab(c.color.rgb, kind) for c in deck.categories}
+    close = [(a, b, round(delta_e76(labs[a], labs[b]), 1))
+             for i, a in enumerate(labs) for b in list(labs)[i + 1:]
+             if delta_e76(labs[a], labs[b]) < 10]
+    assert close == []

@@ -875,11 +875,19 @@ def test_logo_is_a_folder(tmp_path: Path) -> None:
 
 
 def test_logo_with_the_wrong_suffix(tmp_path: Path) -> None:
+    root = make_deck(tmp_path, deck_yaml=with_logo("assets/logo.gif"),
+                     files={"assets/logo.gif": "GIF89a"})
+    assert_shown(the_problem(root), f"{at(DECK_YAML, 'assets/logo')}: brand.logo: "
+                 "'assets/logo.gif' has the wrong kind of name",
+                 "use a file ending in .png or .jpg or .jpeg or .svg")
+
+
+def test_logo_svg_without_a_size(tmp_path: Path) -> None:
     root = make_deck(tmp_path, deck_yaml=with_logo("assets/logo.svg"),
                      files={"assets/logo.svg": "<svg/>"})
-    assert_shown(the_problem(root), f"{at(DECK_YAML, 'assets/logo')}: brand.logo: "
-                 "'assets/logo.svg' has the wrong kind of name",
-                 "use a file ending in .png or .jpg or .jpeg")
+    assert_shown(the_problem(root), "deck/assets/logo.svg:1:1: brand.logo: SVG 'logo.svg' "
+                 "refused: its size (0 × 0) is absurd or empty",
+                 "give it a viewBox and a width and height of a few hundred px")
 
 
 def test_logo_that_is_not_an_image(tmp_path: Path) -> None:

@@ -150,6 +150,28 @@ worksheets: [landscape, sizing-ladder, four-arguments, risk-register, recipe-bui
 glossary:
   - {term: Recipe, definition: An if-then sentence built from cards.}
   - {term: Connected experience, definition: A moment that needs several systems.}
+levels: {category: levels, ids: [function, feature, experience, product, portfolio]}
+risks: risks
+anatomy_parts:
+  - {element: band, name: Category band, note: Which question the card answers.}
+  - {element: title, name: Title}
+  - {element: flow.body, name: Body}
+  - {element: flow.prompts, name: Prompts}
+  - {element: footer, name: Footer and id}
+recipe:
+  - {role: who, word: IF, label: Audience}
+  - {role: when, word: AND, label: Trigger}
+  - {role: what, word: THEN, label: Content}
+  - {role: where, word: VIA, label: Channel}
+  - {role: why, word: SO THAT, label: Outcome}
+  - {role: measure, word: MEASURE, label: Measure}
+  - {role: measure, word: GUARDRAIL, label: must not get worse, guardrail: true}
+sections:
+  catalogue: {title: Interaction catalogue, columns: [Interaction]}
+sheets:
+  landscape: {title: Landscape of connected experience}
+  four-arguments: {title: Four arguments}
+  risk-register: {title: Gap and risk register}
 """
 
 
@@ -225,6 +247,19 @@ class FakeRenderer:
 
     def blank(self, category: Category) -> FakeFace:
         return FakeFace(None, category, form_key=f"blank:{category.id}")
+
+    def element_boxes(self, card: Card) -> dict[str, tuple[float, float, float, float]]:
+        """Where FakeFace.draw puts each part, as the card drawer reports its elements."""
+        w, h = mm(63.5), mm(88.9)
+        boxes = {"band": (0.0, h - mm(12), w, h), "title": (mm(4), h - mm(23), w - mm(4),
+                                                             h - mm(18)),
+                 "footer": (mm(4), mm(4), w - mm(4), mm(7))}
+        if card.body:
+            boxes["flow.body"] = (mm(4), h - mm(33), w - mm(4), h - mm(29))
+        if card.prompts:
+            boxes["flow.prompts"] = (mm(4), mm(24) - len(card.prompts) * mm(5), w - mm(4),
+                                     mm(27))
+        return boxes
 
 
 def build(deck: Deck, paper: str | None = None) -> bytes:
@@ -447,13 +482,16 @@ def test_letter_paper(reader: pypdf.PdfReader) -> None:
 def test_a_deck_without_workbook_yaml_still_gets_a_workbook() -> None:
     pdf = pypdf.PdfReader(io.BytesIO(build(make_deck(None))))
     titles = outline_titles(pdf)
+    # Sheets that need deck data appear when the cards supply it (families, roles, a card on
+    # the grid layout); levels and risks are declared in workbook.yaml, so they stay out.
     for section in ("Cover", "How to use the deck", "Worksheets", "Co-create the cards",
-                    "Recipe builder", "Sizing ladder", "Four arguments", "Gap and risk register",
-                    "Landscape of connected experience", "Jobs-to-be-done pitch", "Roadmap",
-                    "Card reference"):
+                    "Recipe builder", "Two-by-two grid", "Landscape of examples",
+                    "Effort and impact", "Dot-vote tally", "Parking lot", "Card reference",
+                    "Catalogue"):
         assert section in titles, section
-    for absent in ("Agenda", "Glossary", "Planning checklist"):
-        assert absent not in titles
+    for absent in ("Agenda", "Glossary", "Planning checklist", "Sizing ladder", "Risk register",
+                   "Jobs-to-be-done pitch", "Roadmap", "Interaction catalogue"):
+        assert absent not in titles, absent
     text = squash(" ".join(page_texts(pdf)))
     for cat in CATEGORIES:
         assert cat.question in text
@@ -466,10 +504,10 @@ def test_a_generic_deck_gets_generic_sheets() -> None:
     pdf = pypdf.PdfReader(io.BytesIO(build(deck)))
     titles = outline_titles(pdf)
     assert "Co-create the cards" in titles and "Dot-vote tally" in titles
-    assert "Recipe builder" not in titles and "Four arguments" not in titles
-    assert "Gap and risk register" not in titles
-    assert "Landscape of connected experience" not in titles
-    assert "Interaction catalogue" not in titles
+    assert "Recipe builder" not in titles and "Two-by-two grid" not in titles
+    assert "Risk register" not in titles
+    assert "Landscape of examples" not in titles
+    assert "Catalogue" not in titles
 
 
 def test_each_card_face_is_made_once_and_drawn_once_per_pass(full_pdf: bytes) -> None:
@@ -625,7 +663,8 @@ def test_catalogue_channels_keep_acronyms_and_whole_words() -> None:
     catalogue = (CatalogueEntry("Text reminder", "Messaging", "function", "sms", "A nudge"),
                  CatalogueEntry("Trial journey", "Messaging", "experience", "multi-channel"),
                  CatalogueEntry("Team rollout", "Messaging", "portfolio", "organization"))
-    deck = replace(make_deck(None), catalogue=catalogue)
+    # `levels:` maps the catalogue's level ids onto the names of the deck's level cards.
+    deck = replace(make_deck(load_workbook()), catalogue=catalogue)
     text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))))
     assert "Text reminder Tiny step SMS A nudge" in text
     assert "Multi-channel" in text and "Organization" in text

@@ -11,7 +11,7 @@ from deckgen.diagnostics import Diagnostics, Pos
 
 MAX_IMAGE_BYTES = 30_000_000
 MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 × 5000: far beyond what a card or cover needs
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
 
 def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnostics,
@@ -57,7 +57,11 @@ def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnosti
 
 
 def check_image(path: Path, pos: Pos, field: str, diags: Diagnostics) -> bool:
-    """True when `path` is a readable PNG or JPEG of sane size."""
+    """True when `path` is a readable PNG or JPEG of sane size, or an SVG deckgen will draw."""
+    if path.suffix.lower() == ".svg":
+        from deckgen.svg import check_svg
+
+        return check_svg(path, pos, field, diags)
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:

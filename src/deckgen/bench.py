@@ -304,6 +304,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="150,1000,10000")
     parser.add_argument("--sources", action="store_true",
                         help="only time loading cards from YAML, CSV and XLSX files")
+    parser.add_argument("--photos", type=int, default=150,
+                        help="cards in the photo benchmark (0 to skip)")
     parser.add_argument("--png-limit", type=int, default=1000,
                         help="skip PNG for decks larger than this (about 35 s per 1,000 cards "
                         "on two cores)")
@@ -341,6 +343,10 @@ def main() -> None:
             ratio = results["cards"][0] / bare
             print(f"{size:>6} cards.pdf takes {ratio:.1f}× the time of bare ReportLab", flush=True)
     bench_sources(sizes)
+    if args.photos:
+        from deckgen.bench_photos import run
+
+        run(args.photos)
     print(f"benchmark took {time.perf_counter() - began:.0f} s")
 
 

@@ -363,6 +363,20 @@ def new(directory: Path, base: str) -> None:
 
 
 @main.command()
+@click.option("--search", "word", metavar="WORD", help="Only icons whose name or tags hold WORD.")
+def icons(word: str | None) -> None:
+    """List the bundled icons, usable as `icon: NAME` and as :NAME: in text."""
+    from deckgen import icons as icon_set
+
+    found = icon_set.search(word)
+    for name in found:
+        click.echo(name)
+    if not found:
+        click.echo(f"no icon matches '{word}'", err=True)
+        raise SystemExit(1)
+
+
+@main.command()
 @click.option("-o", "--out", default="build/calibration.pdf", type=click.Path(path_type=Path),
               show_default=True)
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)

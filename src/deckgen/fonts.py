@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from deckgen.icons import ICON_FONT, is_icon_char
 from deckgen.resources import data_dir
 
 __all__ = [
@@ -126,6 +127,8 @@ class FontChain:
 
     def font_for(self, ch: str, bold: bool = False, italic: bool = False) -> str | None:
         """The first family's font of that style that has `ch`, or None when none has it."""
+        if is_icon_char(ch):  # an inline :icon: is drawn from the icon set, not a font
+            return ICON_FONT
         for family in self.families:
             name = family.style(bold, italic)
             if ch in coverage(name):
@@ -134,6 +137,21 @@ class FontChain:
         if ch.isspace() or ch == SOFT_HYPHEN:
             return self.primary.style(bold, italic)
         return None
+
+    def runs(self, text: str, bold: bool = False, italic: bool = False) -> list[tuple[str, str]]:
+        """`text` as (font name, chunk) runs, each chunk in the first family that has it.
+
+        A character no family has stays in the primary font: validation reports it.
+        """
+        primary = self.primary.style(bold, italic)
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            name = self.font_for(ch, bold, italic) or primary
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + ch)
+            else:
+                runs.append((name, ch))
+        return runs
 
     def uncovered(self, text: str, bold: bool = False, italic: bool = False) -> list[str]:
         """Distinct characters of `text`, in order of appearance, that no family covers."""

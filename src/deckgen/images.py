@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image, ImageChops, ImageMath
+from reportlab.lib.colors import Color as RLColor
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
 PRINT_DPI = 300
 # Keep a little headroom so a logo placed slightly larger elsewhere (the workbook) stays crisp.
@@ -26,6 +28,14 @@ class PreparedImage:
         w, h = self.image.size
         scale = min(box_w / w, box_h / h)
         return w * scale, h * scale
+
+    def draw(self, canvas: Canvas, x: float, y: float, w: float, h: float) -> None:
+        canvas.drawImage(self._reader, x, y, w, h, mask="auto")
+
+    @cached_property
+    def _reader(self) -> ImageReader:
+        # One reader per prepared image: ReportLab then embeds it once however often it is drawn.
+        return self.reader()
 
     def reader(self) -> ImageReader:
         """A ReportLab image; draw it with mask="auto" to keep its transparency."""
@@ -45,6 +55,28 @@ class _MaskedReader(ImageReader):  # type: ignore[misc]  # ReportLab is untyped
         data = super().getRGBData()
         self._dataA = ImageReader(self._alpha)
         return data
+
+
+class Art(Protocol):
+    """A picture ready to place: a resampled raster image or an SVG drawn as vectors."""
+
+    def fit_size(self, box_w: float, box_h: float) -> tuple[float, float]: ...
+
+    def draw(self, canvas: Canvas, x: float, y: float, w: float, h: float) -> None: ...
+
+
+def placed_art(path: Path, box_w: float, box_h: float, *, cmyk: bool = False,
+               color: RLColor | None = None) -> Art:
+    """The picture at `path` for a box of `box_w` × `box_h` points.
+
+    An SVG stays vector (its `currentColor` painted in `color`); PNG and JPEG are resampled for
+    print. Raises SvgError or an OSError for files the loader would have refused.
+    """
+    if path.suffix.lower() == ".svg":
+        from deckgen.svg import load_svg
+
+        return load_svg(path, color, cmyk=cmyk)
+    return prepared_image(path, box_w, box_h, cmyk=cmyk)
 
 
 def prepared_image(path: Path, box_w: float, box_h: float, *, cmyk: bool = False,

@@ -12,18 +12,23 @@ from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
 from deckgen.resources import data_dir
 from deckgen.units import UnitError, parse_length
 
+ART_KINDS = ("image", "qr")  # issue 12: pictures and QR codes
 KINDS = ("fill", "band", "text", "rule", "flow", "recipe", "level", "grid", "footer", "logo",
-         "icon", "lines", "idbox", "frame", "mark")
+         "icon", "lines", "idbox", "frame", "mark", *ART_KINDS)
 FIELD_RE = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*\Z")
 COLORS = ("text", "muted", "category", "white", "primary", "back", "paper", "tint")
 ALIGNS = ("left", "center", "right")
 WEIGHTS = ("regular", "bold", "black")
 
+# Card art (issue 12): `src`/`field` of an image or QR code, how a picture fills its box, a
+# bundled icon by name, and on every element `rotate` and `order` (paint order).
+ART_KEYS = ("src", "value", "fit", "radius", "bleed", "icon", "rotate", "order")
+ROTATIONS = (0, 90, 180, 270)
 ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "right", "after",
                 "gap", "font", "weight", "italic", "size", "min-size", "leading", "align",
                 "color", "fill", "max-lines", "uppercase", "label", "labels", "thickness",
                 "width", "spacing", "valign", "draw", "above", "clearance", "fallback",
-                "separator", "inline", "icon")
+                "separator", "inline", *ART_KEYS)
 FIELD_STYLE_KEYS = ("field", "label", "bullet", "italic", "bold", "color")
 LAYOUT_KEYS = ("extends", "elements", "remove", "description")
 
@@ -106,7 +111,7 @@ def element_box(el: Element, width: float, height: float, safe: float,
         value = el.options.get(key)
         return resolve_length(value, total) if isinstance(value, tuple) else None
 
-    art = el.kind in ("fill", "band", "frame", "mark")
+    art = el.kind in ("fill", "band", "frame", "mark") or el.options.get("bleed") is True
     default_inset = 0.0 if art else safe
     left = opt("left", width)
     right = opt("right", width)
@@ -379,7 +384,10 @@ def _read_element(name: str, spec: ys.Map, path: str, diags: Diagnostics,
         where = f"{path}.{k}"
         if k in ("kind",) or k not in ELEMENT_KEYS:
             continue
-        parsed = _option(k, value, where, diags)
+        if kind in (*ART_KINDS, "icon") and k == "field":
+            parsed: object = ys.text(value, where, diags)  # a card value: any declared field
+        else:
+            parsed = _option(k, value, where, diags)
         if parsed is not None:
             options[k] = parsed
         if k == "fields":
@@ -415,10 +423,12 @@ def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
         return number
     if key == "max-lines":
         return ys.integer(node, where, diags, lo=1, hi=50)
-    if key == "icon" and isinstance(node, ys.Scalar) and node.value.lower() not in (
+    if key == "icon" and isinstance(node, ys.Scalar) and node.value.lower() in (
             "true", "yes", "on", "false", "no", "off"):
-        return ys.text(node, where, diags)  # an icon's name
-    if key in ("italic", "uppercase", "draw", "inline", "icon"):
+        return node.value.lower() in ("true", "yes", "on")  # the band's icon, shown or not
+    if key in ART_KEYS:
+        return _art_option(key, node, where, diags)
+    if key in ("italic", "uppercase", "draw", "inline"):
         value = ys.text(node, where, diags)
         if value is None:
             return None
@@ -507,6 +517,49 @@ def flow_styles(node: ys.Node, where: str, diags: Diagnostics) -> dict[str, dict
                 style[k] = text if text is not None else ""
         out[item.get("field").value] = style  # type: ignore[union-attr]
     return out
+
+
+def _art_option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
+    value = ys.text(node, where, diags)
+    if value is None:
+        return None
+    if key in ("rotate", "order"):
+        try:
+            number = int(value)
+        except ValueError:
+            diags.add(node.pos, where, f"must be a whole number, not '{value}'",
+                      "rotate: 0, 90, 180 or 270" if key == "rotate" else "e.g. order: -1")
+            return None
+        if key == "rotate" and number not in ROTATIONS:
+            diags.add(node.pos, where, f"{number} is not a quarter turn",
+                      "use 0, 90, 180 or 270 (degrees, anticlockwise)")
+            return None
+        if key == "order" and not -1000 <= number <= 1000:
+            diags.add(node.pos, where, f"{number} is out of range", "use -1000 to 1000")
+            return None
+        return number
+    if key == "radius":
+        return _parse_box_length(value, node.pos, where, diags)
+    if key == "bleed":
+        if value.lower() in ("true", "yes", "on"):
+            return True
+        if value.lower() in ("false", "no", "off"):
+            return False
+        diags.add(node.pos, where, f"must be true or false, not '{value}'")
+        return None
+    if key == "fit" and value not in ("contain", "cover"):
+        diags.add(node.pos, where, f"unknown value '{value}'",
+                  did_you_mean(value, ("contain", "cover")) or "use contain or cover")
+        return None
+    if key == "icon":
+        from deckgen import icons
+
+        if not icons.is_icon(value):
+            diags.add(node.pos, where, f"no bundled icon is called '{value}'",
+                      did_you_mean(value, icons.names())
+                      or "`deckgen icons --search WORD` lists them")
+            return None
+    return value
 
 
 def _parse_box_length(value: str, pos: Pos, where: str, diags: Diagnostics) -> Length | None:

@@ -19,6 +19,7 @@ from deckgen.fields import (
     read_declarations,
     read_value,
 )
+from deckgen.icons import resolve_icon
 from deckgen.model import (
     ROLES,
     Brand,
@@ -444,9 +445,8 @@ def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
         icon_node = cat.get("icon")
         icon = ys.text(icon_node, path + ".icon", diags)
         if icon is not None and icon_node is not None:
-            icon_path = resolve_asset(layer.root, icon, icon_node.pos, path + ".icon", diags)
-            if icon_path is not None and check_image(icon_path, icon_node.pos, path + ".icon",
-                                                     diags):
+            icon_path = resolve_icon(layer.root, icon, icon_node.pos, path + ".icon", diags)
+            if icon_path is not None:
                 values["icon"] = icon_path
         blanks = ys.integer(cat.get("blanks"), path + ".blanks", diags, lo=0, hi=500)
         if blanks is not None:

@@ -13,7 +13,6 @@ from deckgen.workbook_model import Workbook
 
 NOWHERE = Pos(Path("."))
 ROLES = ("who", "what", "when", "where", "why", "measure")
-LEVEL_NAMES = ("function", "feature", "experience", "product", "portfolio")
 
 
 def slug(text: str) -> str:
@@ -93,7 +92,7 @@ class Card:
 class CatalogueEntry:
     name: str
     family: str
-    level: str  # one of LEVEL_NAMES
+    level: str  # a value of the deck's `level` field, when it declares values
     channel: str
     note: str | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -13,12 +14,14 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.lib.colors import Color as RLColor
 from reportlab.pdfgen.canvas import Canvas
 
+from deckgen import art
 from deckgen import text as tx
 from deckgen.contrast import check_contrast
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fields import DERIVED
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
-from deckgen.images import prepared_image
+from deckgen.icons import icon_path
+from deckgen.images import placed_art
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
 from deckgen.model import ROLES, Card, Category, Deck
 from deckgen.units import WHITE, Color, mm, parse_color
@@ -79,6 +82,9 @@ class _Plan:
     tops: dict[str, float] = dataclasses.field(default_factory=dict)
     # The lowest y each element drew at (its top when it drew nothing).
     bottoms: dict[str, float] = dataclasses.field(default_factory=dict)
+    # Each element's left and right edge, and a flow's parts as (left, bottom, right, top).
+    spans: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
+    parts: dict[str, tuple[float, float, float, float]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,10 @@ class CardRenderer:
         self._fronts_kept = 0
         spec = deck.card
         self.scale = type_scale(spec.width, spec.height)
+        # Card art (images, QR codes) problems found while planning, reported by check().
+        self.art_problems = Diagnostics()
+        self.art_notes: list[str] = []
+        self._art_files: dict[tuple[Path, str], Path | None] = {}
 
     # -- public API -------------------------------------------------------------------------
 
@@ -188,6 +198,14 @@ class CardRenderer:
             self._faces[key] = CardFace(self, _Subject(category, None, "blank"),
                                         self.layouts.get(name), f"blank-{category.id}")
         return self._faces[key]
+
+    def element_boxes(self, card: Card) -> dict[str, tuple[float, float, float, float]]:
+        """Where each element of the card's front drew, as (left, bottom, right, top) points from
+        the trim's lower-left, by element name; a flow's fields also as 'flow.body' and so on."""
+        plan = self.front(card).plan()
+        boxes = {name: (left, plan.bottoms[name], right, plan.tops[name])
+                 for name, (left, right) in plan.spans.items()}
+        return boxes | plan.parts
 
     def is_recipe_category(self, category: Category) -> bool:
         if category.layout == "recipe":
@@ -278,6 +296,7 @@ class CardRenderer:
                       "shorten it: the name gets two lines of capitals, the question two "
                       "lines below it" if what == "name" else
                       "shorten the question: it gets the band's room below the name")
+        self._check_art(diags)
         return diags
 
     def _check_layout_needs(self, diags: Diagnostics) -> None:
@@ -302,6 +321,15 @@ class CardRenderer:
             needed |= {"recipe", "blank-recipe"}
         for name in sorted(needed):
             diags.extend(self.layouts.problems(name).items)
+
+    def _check_art(self, diags: Diagnostics) -> None:
+        """Pictures and QR codes that cannot be drawn; photos too coarse for print (a note)."""
+        for category in self.deck.categories:  # cards were planned above; plan the rest
+            self.category_back(category).plan()
+            self.blank(category).plan()
+        diags.extend(self.art_problems.items)
+        for note in dict.fromkeys(self.art_notes):
+            logging.getLogger("deckgen").warning("%s", note)
 
     def _layout_hint(self, name: str) -> str:
         return did_you_mean(name, self.layouts.names()) or "layouts: " + ", ".join(
@@ -394,8 +422,12 @@ class CardRenderer:
             return self.deck.color("back", category.color)
         return self.text_color
 
+    def rl_color(self, color: Color) -> RLColor:
+        """`color` as ReportLab paints it in this build (CMYK or RGB)."""
+        return CMYKColor(*color.as_cmyk()) if self.cmyk else RLColor(*color.rgb)
+
     def paint(self, canvas: Canvas, color: Color, *, stroke: bool = False) -> None:
-        value = CMYKColor(*color.as_cmyk()) if self.cmyk else RLColor(*color.rgb)
+        value = self.rl_color(color)
         if stroke:
             canvas.setStrokeColor(value)
         else:
@@ -427,9 +459,15 @@ class CardRenderer:
                     clearance[0] if isinstance(clearance, tuple) else mm(2))
             box = element_box(el, spec.width, spec.height, spec.safe, top, bottom)
             start = len(plan.ops)
-            used = _ELEMENTS[el.kind](self, el, box, subject, plan)
+            turn = el.get("rotate")
+            if isinstance(turn, int) and turn % 360:
+                used = _turned(self, el, box, turn, subject, plan)
+            else:
+                used = _ELEMENTS[el.kind](self, el, box, subject, plan)
             ops_of[el.name] = plan.ops[start:]
             del plan.ops[start:]
+            if ops_of[el.name]:
+                plan.spans[el.name] = (box.x, box.right)
             # An element that drew nothing passes its own top on, so `after` chains skip it.
             bottoms[el.name] = used if used is not None else (
                 bottoms.get(after, box.top) if isinstance(after, str) else box.top)
@@ -438,8 +476,9 @@ class CardRenderer:
         for el in elements.values():
             place(el, frozenset())
         self._close_up_without_logo(elements, ops_of, plan)
-        # Paint in layout order, whatever order planning needed.
-        plan.ops = [op for name in elements for op in ops_of.get(name, [])]
+        # Paint in layout order (then `order:`, lowest first), whatever order planning needed.
+        painted = sorted(elements, key=lambda name: _paint_order(elements[name]))
+        plan.ops = [op for name in painted for op in ops_of.get(name, [])]
         return plan
 
     def _close_up_without_logo(self, elements: dict[str, Element], ops_of: dict[str, list[_Op]],
@@ -663,7 +702,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     icon_w = icon_h = 0.0
     if icon is not None:
         side = min(mm(8) * r.scale, max(box.h - 2 * mm(2), mm(4)))
-        icon_w, icon_h = prepared_image(icon, side, side, cmyk=r.cmyk).fit_size(side, side)
+        icon_w, icon_h = placed_art(icon, side, side, cmyk=r.cmyk).fit_size(side, side)
         inner_w -= icon_w + ICON_GAP
     role = (s.category.role or "").upper()
     role_w = 0.0
@@ -696,7 +735,8 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         else r.text_color
 
     if icon is not None:  # planned before the text, so painted under it
-        _image(r, icon, Box(box.right - safe - icon_w, centre - icon_h / 2, icon_w, icon_h), plan)
+        _image(r, icon, Box(box.right - safe - icon_w, centre - icon_h / 2, icon_w, icon_h), plan,
+               fg)
 
     def paint(c: Canvas) -> None:
         r.paint(c, fg)
@@ -876,13 +916,17 @@ def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     fixed = dataclasses.replace(style, size=fit.size, min_size=fit.size)
     pieces: list[tuple[tx.Fit, Color, float]] = []
     offset = 0.0
-    for i, (_, group) in enumerate(groups):
+    for i, (name, group) in enumerate(groups):
         blocks = [dataclasses.replace(b, space_before=b.space_before if j else 0.0)
                   for j, b in enumerate(group.blocks)]
         part = tx.fit(blocks, dataclasses.replace(fixed, max_lines=None), box.w, 10_000)
         if i:
             offset += _group_gap(groups, i) * fit.size
         pieces.append((part, group.color, offset))
+        # A field's label and entries are one part of the flow, e.g. "flow.prompts".
+        key = f"{el.name}.{name}"
+        top = plan.parts[key][3] if key in plan.parts else box.top - offset
+        plan.parts[key] = (box.x, box.top - offset - part.height, box.right, top)
         offset += part.height
 
     def paint(c: Canvas) -> None:
@@ -1118,21 +1162,31 @@ def _logo(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
 
 
 def _icon(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
-    icon = s.category.icon
+    # A card's own icon (`field:`), a bundled icon the layout names, or the category's.
+    field = el.get("field")
+    named = el.get("icon")
+    if isinstance(field, str):
+        icon = art.card_icon(r, s, field)
+    else:
+        icon = icon_path(named) if isinstance(named, str) else s.category.icon
     if icon is None:
         return None
-    return _image(r, icon, box, plan)
+    color = el.get("color")
+    return _image(r, icon, box, plan,
+                  r.color(color, s.category) if isinstance(color, str) else None)
 
 
-def _image(r: CardRenderer, path: Path, box: Box, plan: _Plan) -> float | None:
-    image = prepared_image(path, box.w, box.h, cmyk=r.cmyk)
-    reader = image.reader()
+def _image(r: CardRenderer, path: Path, box: Box, plan: _Plan,
+           color: Color | None = None) -> float | None:
+    # An SVG icon's currentColor takes `color`; otherwise the deck's text colour.
+    image = placed_art(path, box.w, box.h, cmyk=r.cmyk,
+                       color=r.rl_color(color or r.text_color))
     w, h = image.fit_size(box.w, box.h)
     x = box.x + (box.w - w) / 2
     y = box.top - h
 
     def paint(c: Canvas) -> None:
-        c.drawImage(reader, x, y, w, h, mask="auto")
+        image.draw(c, x, y, w, h)
 
     plan.ops.append(_Op(paint))
     return y
@@ -1237,6 +1291,60 @@ def _mark(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     return rule_y
 
 
+# -- card art (issue 12): pictures, QR codes, rotation and paint order ----------------------
+
+
+def _card_value(card: Card | None, name: str) -> str | None:
+    """A card's value for a field an image or QR element names: the one place art reads
+    card data, so declared fields can replace the attribute lookup."""
+    if card is None:
+        return None
+    value = card.values.get(name)
+    if isinstance(value, Path):
+        return str(value)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _paint_order(el: Element) -> int:
+    order = el.get("order")
+    return order if isinstance(order, int) else 0
+
+
+_TURN_ORIGIN: dict[int, Callable[[Box], tuple[float, float]]] = {
+    90: lambda b: (b.right, b.y),
+    180: lambda b: (b.right, b.top),
+    270: lambda b: (b.x, b.top),
+}
+
+
+def _turned(r: CardRenderer, el: Element, box: Box, turn: int, s: _Subject,
+            plan: _Plan) -> float | None:
+    """Plan `el` in its box turned by `turn` degrees (anticlockwise) and draw it turned back.
+
+    The element sees a box of the real one's size (width and height swapped at 90 and 270), so
+    its text is fitted, and overflow reported, as for any element; the box itself stays where
+    the layout put it, inside the safe zone.
+    """
+    w, h = (box.h, box.w) if turn in (90, 270) else (box.w, box.h)
+    start = len(plan.ops)
+    used = _ELEMENTS[el.kind](r, el, Box(0.0, 0.0, w, h), s, plan)
+    ops = plan.ops[start:]
+    del plan.ops[start:]
+    ox, oy = _TURN_ORIGIN[turn](box)
+
+    def paint(c: Canvas) -> None:
+        c.saveState()
+        c.translate(ox, oy)
+        c.rotate(turn)
+        for op in ops:
+            op.paint(c)
+        c.restoreState()
+
+    plan.ops.append(_Op(paint))
+    plan.tops[el.name] = box.top
+    return None if used is None else box.y
+
+
 _ELEMENTS: dict[str, Callable[[CardRenderer, Element, Box, _Subject, _Plan], float | None]] = {
     "fill": _fill,
     "band": _band,
@@ -1253,4 +1361,6 @@ _ELEMENTS: dict[str, Callable[[CardRenderer, Element, Box, _Subject, _Plan], flo
     "idbox": _idbox,
     "frame": _frame,
     "mark": _mark,
+    "image": art.picture,
+    "qr": art.qr,
 }

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import pyphen
+from reportlab.lib.colors import CMYKColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from deckgen import icons
 from deckgen.fonts import SOFT_HYPHEN, FontChain, coverage, vertical_metrics
 
 __all__ = [
@@ -79,8 +81,14 @@ def _may_match(opener: _Delim, closer: _Delim) -> bool:
     return total % 3 != 0 or (opener.orig % 3 == 0 and closer.orig % 3 == 0)
 
 
+_ICON = re.compile(r":([a-z0-9]+(?:-[a-z0-9]+)*):")
+
+
 def parse_inline(s: str, bold: bool = False, italic: bool = False) -> tuple[Span, ...]:
     """Split `**bold**` / `*italic*` markup (nestable, `\\*` escapes) into styled spans.
+
+    `:name:` with the name of a bundled icon becomes that icon, set as one character of the
+    text (see deckgen.icons); any other `:word:` and `\\:` stay colons.
 
     Markers without a partner stay as literal asterisks; `bold`/`italic` apply to every span.
     """
@@ -97,6 +105,14 @@ def _parse_inline(s: str, bold: bool, italic: bool) -> tuple[Span, ...]:
         if c == "\\" and i + 1 < n and s[i + 1] == "*":
             buf.append("*")
             i += 2
+            continue
+        if c == "\\" and i + 1 < n and s[i + 1] == ":":
+            buf.append(":")  # a colon that never starts an :icon:
+            i += 2
+            continue
+        if c == ":" and (m := _ICON.match(s, i)) and (ch := icons.char_for(m.group(1))):
+            buf.append(ch)
+            i = m.end()
             continue
         if c != "*":
             buf.append(c)
@@ -321,7 +337,8 @@ def _width(text: str, font: str) -> float:
     if w is None:
         if len(_widths) > 200_000:  # a long-running process laying out many decks
             _widths.clear()
-        w = _widths[key] = pdfmetrics.stringWidth(text, font, 1.0)
+        w = _widths[key] = (len(text) * icons.ICON_ADVANCE if font == icons.ICON_FONT
+                            else pdfmetrics.stringWidth(text, font, 1.0))
     return w
 
 
@@ -454,7 +471,7 @@ def _prepare(block: Block, chain: FontChain) -> _Prepared:
     for word in items:
         if word is not None:
             fonts.update(p.font for p in word.pieces)
-    metrics = [vertical_metrics(f) for f in sorted(fonts)]
+    metrics = [vertical_metrics(f) for f in sorted(fonts - {icons.ICON_FONT})]
     return _Prepared(
         tuple(items),
         bullet,
@@ -819,6 +836,7 @@ def draw(canvas: Canvas, fit: Fit, x: float, top: float, width: float) -> None:
     if not fit.lines:
         return
     shift = x + (width - fit.width) * _ALIGN_FACTOR[fit.align]
+    inline_icons: list[tuple[float, float, Run]] = []
     text = canvas.beginText()
     font: tuple[str, float] | None = None
     end: tuple[float, float] | None = None
@@ -826,6 +844,10 @@ def draw(canvas: Canvas, fit: Fit, x: float, top: float, width: float) -> None:
         y = top - line.baseline
         for run in line.runs:
             rx = shift + run.x
+            if run.font == icons.ICON_FONT:
+                inline_icons.append((rx, y, run))  # paths cannot go inside a text object
+                end = None
+                continue
             # Runs that continue where the previous one ended need no new text position, which
             # also keeps a word split across fonts together for text extraction.
             if end is None or end[1] != y or abs(end[0] - rx) > 1e-6:
@@ -836,3 +858,24 @@ def draw(canvas: Canvas, fit: Fit, x: float, top: float, width: float) -> None:
             text.textOut(run.text)
             end = (rx + run.width, y)
     canvas.drawText(text)
+    if inline_icons:
+        _draw_icons(canvas, inline_icons)
+
+
+def _draw_icons(canvas: Canvas, placed: list[tuple[float, float, Run]]) -> None:
+    from deckgen.svg import load_svg
+
+    # Icons take the text's colour; a CMYK colour means a CMYK build.
+    color = canvas._fillColorObj
+    cmyk = isinstance(color, CMYKColor)
+    for x, y, run in placed:
+        side = icons.ICON_SIZE * run.size
+        pad = (icons.ICON_ADVANCE - icons.ICON_SIZE) * run.size / 2
+        for i, ch in enumerate(run.text):
+            name = icons.name_for(ch)
+            path = icons.icon_path(name) if name else None
+            if path is None:
+                continue
+            vector = load_svg(path, color, cmyk=cmyk)
+            left = x + i * icons.ICON_ADVANCE * run.size + pad
+            vector.draw(canvas, left, y - icons.ICON_DROP * run.size, side, side)

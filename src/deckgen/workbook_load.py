@@ -11,17 +11,25 @@ from deckgen import yamlsrc
 from deckgen.diagnostics import Diagnostics, did_you_mean
 from deckgen.model import Deck
 from deckgen.workbook_model import (
+    SECTION_IDS,
+    SHEET_KINDS,
     WORKSHEET_KINDS,
     Activity,
     Agenda,
+    AnatomyPart,
     ChecklistStage,
     Day,
     GlossaryEntry,
+    Label,
+    Levels,
     Materials,
     Participant,
     Phase,
+    RecipeRow,
     Ref,
     Role,
+    SectionText,
+    SheetWords,
     Slot,
     Step,
     Workbook,
@@ -36,7 +44,9 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _MAX_MINUTES = 600  # a slot or step longer than a working day is a typo
 
 _ROOT_KEYS = ("title", "intro", "anatomy", "phases", "roles", "participants", "checklist",
-              "materials", "agendas", "activities", "worksheets", "glossary")
+              "materials", "agendas", "activities", "worksheets", "glossary",
+              "levels", "families", "grid", "risks", "recipe", "sheets", "sections",
+              "anatomy_parts")
 _PHASE_KEYS = ("id", "name", "summary")
 _ACTIVITY_KEYS = ("id", "title", "phase", "purpose", "grouping", "materials", "steps", "say",
                   "cards", "categories", "worksheet", "output", "pitfalls")
@@ -50,6 +60,14 @@ _STAGE_KEYS = ("when", "items")
 _MATERIAL_KEYS = ("in_person", "remote")
 _WORKSHEET_KEYS = ("kind", "title", "note")
 _GLOSSARY_KEYS = ("term", "definition")
+_LEVELS_KEYS = ("category", "ids")
+_RECIPE_KEYS = ("role", "word", "label", "meaning", "guardrail")
+_SHEET_KEYS = ("title", "note")
+_SECTION_KEYS = ("title", "intro")
+_SECTION_COLUMNS = {"catalogue": 4}  # sections with a table whose heads a deck may name
+_LABEL_KEYS = ("name", "note")
+_PART_KEYS = ("element", "name", "note")
+_ELEMENT = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")
 
 
 def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
@@ -86,6 +104,15 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         activities=_list_of(root.get("activities"), "activities", diags, activity),
         worksheets=_worksheets(root.get("worksheets"), diags),
         glossary=_list_of(root.get("glossary"), "glossary", diags, _glossary_entry),
+        levels=_levels(root.get("levels"), diags),
+        anatomy_parts=_list_of(root.get("anatomy_parts"), "anatomy_parts", diags, _part,
+                               max_items=12),
+        families=_families(root.get("families"), diags),
+        grid=_ref(root.get("grid"), "grid", diags),
+        risks=_ref(root.get("risks"), "risks", diags),
+        recipe=_list_of(root.get("recipe"), "recipe", diags, _recipe_row, max_items=20),
+        sheets=_sheets(root.get("sheets"), diags),
+        sections=_sections(root.get("sections"), diags),
     )
     return workbook if len(diags) == before else None
 
@@ -96,6 +123,12 @@ def check_workbook_refs(workbook: Workbook, deck: Deck, diags: Diagnostics) -> N
     category_ids = [cat.id for cat in deck.categories]
     if workbook.anatomy is not None:
         _check_ref(workbook.anatomy, "anatomy", "card", card_ids, diags)
+    if workbook.grid is not None:
+        _check_ref(workbook.grid, "grid", "card", card_ids, diags)
+    if workbook.risks is not None:
+        _check_ref(workbook.risks, "risks", "category", category_ids, diags)
+    if workbook.levels is not None and workbook.levels.category is not None:
+        _check_ref(workbook.levels.category, "levels.category", "category", category_ids, diags)
     for i, act in enumerate(workbook.activities):
         path = join("activities", i)
         for j, ref in enumerate(act.cards):
@@ -402,6 +435,137 @@ def _glossary_entry(node: Node, path: str, diags: Diagnostics) -> GlossaryEntry 
     term = _field(entry, "term", path, diags, max_len=120)
     definition = _field(entry, "definition", path, diags)
     return None if term is None or definition is None else GlossaryEntry(term, definition)
+
+
+# What the engine draws from the deck's own words
+
+
+def _levels(node: Node | None, diags: Diagnostics) -> Levels | None:
+    entry = yamlsrc.mapping(node, "levels", diags)
+    if entry is None:
+        return None
+    yamlsrc.check_keys(entry, _LEVELS_KEYS, "levels", diags)
+    ids_node = yamlsrc.sequence(entry.get("ids"), "levels.ids", diags)
+    ids = tuple(value for i, item in enumerate(ids_node or ())
+                if (value := _ident(item, join("levels.ids", i), diags)) is not None)
+    return Levels(_ref(entry.get("category"), "levels.category", diags), ids)
+
+
+def _part(node: Node, path: str, diags: Diagnostics) -> AnatomyPart | None:
+    entry = _entry(node, path, diags, _PART_KEYS, ("element", "name"))
+    if entry is None:
+        return None
+    element = _field(entry, "element", path, diags, max_len=80)
+    name = _field(entry, "name", path, diags, max_len=80)
+    note = _field(entry, "note", path, diags, max_len=400)
+    element_node = entry.get("element")
+    if element is not None and element_node is not None and not _ELEMENT.fullmatch(element):
+        diags.add(element_node.pos, join(path, "element"), f"'{element}' is not an element name",
+                  "name a layout element, e.g. title, or a flow's field, e.g. flow.prompts")
+        return None
+    return None if element is None or name is None else AnatomyPart(element, name, note)
+
+
+def _families(node: Node | None, diags: Diagnostics) -> dict[str, str]:
+    entry = yamlsrc.mapping(node, "families", diags)
+    out: dict[str, str] = {}
+    for key, value in entry or ():
+        name = yamlsrc.text(value, join("families", key.value), diags, max_len=80)
+        if name is not None:
+            out[key.value] = name
+    return out
+
+
+def _recipe_row(node: Node, path: str, diags: Diagnostics) -> RecipeRow | None:
+    entry = _entry(node, path, diags, _RECIPE_KEYS, ("role", "word", "label"))
+    if entry is None:
+        return None
+    role = _ident(entry.get("role"), join(path, "role"), diags)
+    word = _field(entry, "word", path, diags, max_len=20)
+    label = _field(entry, "label", path, diags, max_len=120)
+    meaning = _field(entry, "meaning", path, diags, max_len=120)
+    guardrail = _flag(entry.get("guardrail"), join(path, "guardrail"), diags)
+    if role is None or word is None or label is None:
+        return None
+    return RecipeRow(role, word, label, meaning, guardrail)
+
+
+def _flag(node: Node | None, path: str, diags: Diagnostics) -> bool:
+    if node is None:
+        return False
+    if isinstance(node, Scalar) and node.value in ("true", "false"):
+        return node.value == "true"
+    diags.add(node.pos, path, f"must be true or false, not {yamlsrc.kind(node)}")
+    return False
+
+
+def _sheets(node: Node | None, diags: Diagnostics) -> dict[str, SheetWords]:
+    entry = yamlsrc.mapping(node, "sheets", diags)
+    out: dict[str, SheetWords] = {}
+    for key, value in entry or ():
+        path = join("sheets", key.value)
+        kind = SHEET_KINDS.get(key.value)
+        if kind is None:
+            hint = did_you_mean(key.value, WORKSHEET_KINDS) or "one of " + ", ".join(
+                WORKSHEET_KINDS)
+            diags.add(key.pos, path, f"unknown worksheet '{key.value}'", hint)
+            continue
+        sheet = yamlsrc.mapping(value, path, diags)
+        if sheet is None:
+            continue
+        yamlsrc.check_keys(sheet, (*_SHEET_KEYS, *kind.words), path, diags)
+        words = {slot: _labels(sheet.get(slot), join(path, slot), diags)
+                 for slot in kind.words if sheet.get(slot) is not None}
+        out[key.value] = SheetWords(_field(sheet, "title", path, diags, max_len=120),
+                                    _field(sheet, "note", path, diags), words)
+    return out
+
+
+def _labels(node: Node | None, path: str, diags: Diagnostics) -> tuple[Label, ...]:
+    """One word, or a list of words, each a text or a {name, note} mapping."""
+    if isinstance(node, Scalar):
+        value = yamlsrc.text(node, path, diags, max_len=200)
+        return () if value is None else (Label(value),)
+    return _list_of(node, path, diags, _label, max_items=12)
+
+
+def _label(node: Node, path: str, diags: Diagnostics) -> Label | None:
+    if isinstance(node, Scalar) and not node.null:
+        value = yamlsrc.text(node, path, diags, max_len=200)
+        return None if value is None else Label(value)
+    entry = _entry(node, path, diags, _LABEL_KEYS, ("name",))
+    if entry is None:
+        return None
+    name = _field(entry, "name", path, diags, max_len=200)
+    note = _field(entry, "note", path, diags, max_len=400)
+    return None if name is None else Label(name, note)
+
+
+def _sections(node: Node | None, diags: Diagnostics) -> dict[str, SectionText]:
+    entry = yamlsrc.mapping(node, "sections", diags)
+    out: dict[str, SectionText] = {}
+    for key, value in entry or ():
+        path = join("sections", key.value)
+        if key.value not in SECTION_IDS:
+            hint = did_you_mean(key.value, SECTION_IDS) or "one of " + ", ".join(SECTION_IDS)
+            diags.add(key.pos, path, f"unknown section '{key.value}'", hint)
+            continue
+        section = yamlsrc.mapping(value, path, diags)
+        if section is None:
+            continue
+        columns = _SECTION_COLUMNS.get(key.value, 0)
+        yamlsrc.check_keys(section, (*_SECTION_KEYS, *(("columns",) if columns else ())), path,
+                           diags)
+        intro_node = section.get("intro")
+        intro = None if intro_node is None else _paragraphs(intro_node, join(path, "intro"),
+                                                            diags)
+        heads = _texts(section, "columns", path, diags) if columns else ()
+        if len(heads) > columns:
+            diags.add(section.key_pos("columns"), join(path, "columns"),
+                      f"has {len(heads)} entries; this table has {columns} columns")
+        out[key.value] = SectionText(_field(section, "title", path, diags, max_len=120), intro,
+                                     heads)
+    return out
 
 
 # Cross-checks within the workbook

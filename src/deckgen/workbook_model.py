@@ -2,27 +2,108 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.diagnostics import Pos
 
 _NOWHERE = Pos(Path("."))
 
-# Print order of the default worksheet set; every kind has a drawing in workbook.py.
-WORKSHEET_KINDS = (
-    "landscape",
-    "sizing-ladder",
-    "four-arguments",
-    "risk-register",
-    "recipe-builder",
-    "jtbd-pitch",
-    "effort-impact",
-    "dot-vote",
-    "roadmap",
-    "parking-lot",
-    "card-sort",
-)
+@dataclass(frozen=True)
+class Label:
+    """A word a drawing prints, with an optional line of explanation under or beside it."""
+
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetKind:
+    """A worksheet kind: its engine title and note, and the words its drawing prints.
+
+    Everything here is neutral, for any deck; a deck names its own words under `sheets:`.
+    """
+
+    title: str
+    note: str  # its first sentence completes "Use it to …" in the worksheet index
+    landscape: bool
+    words: dict[str, tuple[Label, ...]] = field(default_factory=dict)  # by slot name
+
+
+def _labels(*items: str | tuple[str, str]) -> tuple[Label, ...]:
+    return tuple(Label(i) if isinstance(i, str) else Label(*i) for i in items)
+
+
+# Every kind, in print order; each has a drawing in deckgen.workbook.worksheets.
+SHEET_KINDS: dict[str, SheetKind] = {
+    "landscape": SheetKind(
+        "Landscape of examples",
+        "List examples the team admires, finds familiar or dislikes, from anywhere. Under each, "
+        "note what makes it work.", True, {
+            "columns": _labels(("We admire", "Feels effortless; we would copy it."),
+                               ("Familiar", "We see it everywhere, ours included."),
+                               ("We dislike", "Gets in the way or feels pushy.")),
+            "fields": _labels("Example and where you saw it", "What it does for the person",
+                              "What makes it work"),
+            "across": _labels("Look across:"),
+            "examples": (),
+        }),
+    "sizing-ladder": SheetKind(
+        "Sizing ladder",
+        "Place each example on the step that matches its size. Tick where the team delivers "
+        "today and where it wants to be.", True, {"marks": _labels("Today", "Wanted")}),
+    "four-arguments": SheetKind(
+        "Two-by-two grid",
+        "Place each idea in the quadrant it belongs to. Then each person fills in three dots "
+        "where they think the emphasis should be.", False),
+    "risk-register": SheetKind(
+        "Risk register",
+        "Name each risk or barrier, rate it, and write one concrete step that reduces it, "
+        "with an owner and a date.", True, {"prompts": _labels("From the deck:")}),
+    "recipe-builder": SheetKind(
+        "Recipe builder",
+        "Build a recipe from one card per row. Write the card id in the box and the recipe "
+        "in your own words beside it.", False, {"heads": _labels("Recipe", "By")}),
+    "jtbd-pitch": SheetKind(
+        "Jobs-to-be-done pitch",
+        "Pitch one idea as a job the customer wants done. Say the job in the customer's "
+        "words, then how you would prove it, pay for it and run it. One sheet per pitch.",
+        False, {
+            "leads": _labels("When", "I want to", "so I can"),
+            "labels": _labels("Pitch title", "Measure: we will know it works when", "Size",
+                              "Cards", "Pitched by", "Date"),
+            "boxes": _labels(("First step", "What we would do first, and how small it can be."),
+                             ("Why it pays", "Who gains, how much, how soon."),
+                             ("Who runs it", "Who owns it, with what, every week.")),
+        }),
+    "effort-impact": SheetKind(
+        "Effort and impact",
+        "Place each idea by how much it would change and how hard it is to do.", True),
+    "dot-vote": SheetKind(
+        "Dot-vote tally",
+        "Count the votes for each candidate. List the candidates, then each person fills in "
+        "their dots. Add the totals before anyone argues.", False,
+        {"candidate": _labels("Idea")}),
+    "roadmap": SheetKind(
+        "Roadmap",
+        "Place the chosen ideas on the timeline, from the first tries to what the rest "
+        "depends on.", True, {
+            "columns": _labels(("Now", "next 3 months"), ("Next", "3 to 6 months"),
+                               ("Later", "6 to 12 months")),
+            "lanes": _labels(("Try", "tests and pilots"),
+                             ("Run", "what works, running by itself"),
+                             ("Build", "new features and products"),
+                             ("Enable", "what the rest depends on")),
+        }),
+    "parking-lot": SheetKind(
+        "Parking lot",
+        "Park good questions that would derail the session. Write them here, give each an "
+        "owner, and close the list before everyone leaves.", False),
+    "card-sort": SheetKind(
+        "Co-create the cards",
+        "Write candidate cards under each category, then circle the ones to keep.", False),
+}
+WORKSHEET_KINDS = tuple(SHEET_KINDS)
 
 
 @dataclass(frozen=True)
@@ -130,7 +211,7 @@ class Materials:
 
 @dataclass(frozen=True)
 class WorksheetSpec:
-    kind: str  # one of WORKSHEET_KINDS
+    kind: str  # one of SHEET_KINDS
     title: str | None = None  # None: the kind's own title
     note: str | None = None  # instructions printed under the title
 
@@ -139,6 +220,57 @@ class WorksheetSpec:
 class GlossaryEntry:
     term: str
     definition: str
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The size steps of the deck: ladder, pitch sheet, card reference and catalogue."""
+
+    category: Ref | None = None  # its cards, in order, name and describe the steps
+    ids: tuple[str, ...] = ()  # the catalogue's `level:` values, step by step
+
+
+@dataclass(frozen=True)
+class RecipeRow:
+    """One row of a recipe: the categories with `role` fill it."""
+
+    role: str
+    word: str  # what the row reads as, e.g. IF
+    label: str  # what the row holds, when no category has the role
+    meaning: str | None = None  # the role in a few words, for the category legend
+    guardrail: bool = False  # a row only the recipe builder prints, after the others
+
+
+@dataclass(frozen=True)
+class AnatomyPart:
+    """A part of the anatomy card to call out: a layout element (or a flow's field)."""
+
+    element: str  # e.g. title, or flow.prompts for the prompts inside the flow element
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetWords:
+    """A deck's own title, note and words for one worksheet kind."""
+
+    title: str | None = None
+    note: str | None = None
+    words: dict[str, tuple[Label, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """A deck's own title and introduction for one engine section."""
+
+    title: str | None = None
+    intro: tuple[str, ...] | None = None  # None: the engine's; () prints none
+    columns: tuple[str, ...] = ()  # a table's column heads, where the section has a table
+
+
+# Sections whose title and introduction a deck may give under `sections:`.
+SECTION_IDS = ("contents", "how-to-use", "blank-cards", "roles", "checklist", "materials",
+               "agenda", "worksheets", "card-reference", "catalogue", "glossary")
 
 
 @dataclass(frozen=True)
@@ -155,6 +287,15 @@ class Workbook:
     activities: tuple[Activity, ...] = ()
     worksheets: tuple[WorksheetSpec, ...] | None = None  # None: the default set
     glossary: tuple[GlossaryEntry, ...] = ()
+    # What the engine draws from this deck's own words and cards (see docs/workbook-format.md).
+    levels: Levels | None = None
+    anatomy_parts: tuple[AnatomyPart, ...] = ()  # none: every part the card drew, by name
+    families: dict[str, str] = field(default_factory=dict)  # family id -> printed name
+    grid: Ref | None = None  # the card whose items and axes make the two-by-two grid
+    risks: Ref | None = None  # the category whose card titles prompt the risk register
+    recipe: tuple[RecipeRow, ...] = ()  # None given: one row per category with a role
+    sheets: dict[str, SheetWords] = field(default_factory=dict)
+    sections: dict[str, SectionText] = field(default_factory=dict)
 
     def activity(self, activity_id: str) -> Activity | None:
         for act in self.activities:

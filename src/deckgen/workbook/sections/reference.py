@@ -1,0 +1,166 @@
+"""Card reference section: takes the cards, gives a thumbnail and full text of each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
+
+from deckgen.model import Card, Category, slug
+from deckgen.units import WHITE, mm
+from deckgen.workbook.blocks import draw_face
+from deckgen.workbook.context import Context, Flowables, rl
+from deckgen.workbook.deckdata import (
+    category_with_role,
+    deck_levels,
+    family_name,
+    recipe_rows,
+)
+from deckgen.workbook.doc import Heading, new_section
+from deckgen.workbook.typeset import paragraph, plain, to_markup
+
+# Card reference
+
+
+def card_reference(ctx: Context) -> Flowables:
+    deck = ctx.deck
+    out = new_section(ctx, "Card reference", key="card-reference", count=len(deck.cards), intro=(
+        "All {count} cards, by category, with their full text. Card ids are what you write on "
+        "worksheets and recipes."))
+    for cat in deck.categories:
+        cards = deck.cards_in(cat.id)
+        if not cards:
+            continue
+        out.append(CondPageBreak(mm(70)))
+        out.append(_category_heading(ctx, cat, len(cards)))
+        out.append(ctx.p(cat.question, ctx.st.small))
+        out.append(_card_rows(ctx, cards))
+    return out
+
+
+def _category_heading(ctx: Context, cat: Category, count: int) -> Heading:
+    """A category heading led by a square of its colour, with the number of cards."""
+    noun = "card" if count == 1 else "cards"
+    markup = (f'{to_markup(cat.name, ctx.fonts)}'
+              f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {count} {noun}</font>')
+    # Bookmarked but left out of the contents, which then fits on one page.
+    return Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup, toc=False,
+                   swatch=cat.color)
+
+
+def _card_rows(ctx: Context, cards: Sequence[Card]) -> Table:
+    half = ctx.width / 2
+    thumb_w = mm(24)
+    cells = [_CardEntry(ctx, card, thumb_w, half - mm(5)) for card in cards]
+    rows: list[list[Any]] = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+    if len(rows[-1]) == 1:
+        rows[-1].append("")
+    return Table(rows, colWidths=[half, half], hAlign="LEFT", style=TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), mm(5)),
+        ("TOPPADDING", (0, 0), (-1, -1), mm(3)),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), mm(3)),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, rl(ctx.pal.rule)),
+    ]))
+
+
+class _CardEntry(Flowable):  # type: ignore[misc]
+    """A card thumbnail with the card's full text beside it."""
+
+    def __init__(self, ctx: Context, card: Card, thumb_w: float, width: float) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.card = card
+        self.face = ctx.faces.front(card)
+        self.thumb_w = thumb_w
+        self.scale = thumb_w / self.face.width
+        self.width = width
+        self.paras = _card_text(ctx, card)
+        self.height = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        # The entry's width never changes, so its text is wrapped once, not once per table pass.
+        if not self.height:
+            text_w = self.width - self.thumb_w - mm(4)
+            text_h = sum(p.wrap(text_w, 1e6)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+                         for p in self.paras)
+            self.height = max(self.face.height * self.scale, text_h)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        thumb_h = self.face.height * self.scale
+        draw_face(c, self.face, f"front:{self.card.id}", 0, self.height - thumb_h, self.scale,
+                  self.ctx.pal.rule)
+        y = self.height
+        for para in self.paras:
+            y -= para.getSpaceBefore() + para.height
+            para.drawOn(c, self.thumb_w + mm(4), y)
+            y -= para.getSpaceAfter()
+
+
+def _card_text(ctx: Context, card: Card) -> list[Paragraph]:
+    st, fonts = ctx.st, ctx.fonts
+    small = ctx.st.small
+    head = to_markup(card.title, fonts, bold=True)
+    if card.copies > 1:
+        head += to_markup(f"  ×{card.copies}", fonts)
+    meta = [card.id]
+    if card.family:  # interaction cards: their family and usual size
+        meta.append(family_name(ctx.deck, card.family))
+        levels = deck_levels(ctx.deck)
+        if card.level is not None and 1 <= card.level <= len(levels):
+            meta.append(levels[card.level - 1][0])
+    out = [Paragraph(head, st.card_title),
+           Paragraph(f'<font color="{ctx.pal.muted.hex}">{escape("  ·  ".join(meta))}</font>',
+                     ParagraphStyle("id", parent=st.tiny, spaceAfter=3))]
+    if card.subtitle:
+        out.append(paragraph(card.subtitle, small, fonts, italic=True))
+    if card.body:
+        out.append(paragraph(card.body, small, fonts))
+    bullet = ParagraphStyle("card-bullet", parent=small, leftIndent=8, spaceAfter=1.5)
+    out += [Paragraph(to_markup(item, fonts), bullet, bulletText="•") for item in card.items]
+    out += [Paragraph(to_markup(q, fonts), bullet, bulletText="?") for q in card.prompts]
+    if card.examples:
+        examples = "; ".join(to_markup(example, fonts) for example in card.examples)
+        out.append(Paragraph(f"{to_markup('For example:', fonts, italic=True)} {examples}", small))
+    if card.recipe:
+        out += _recipe_lines(ctx, card, small)
+    return out
+
+
+def _recipe_lines(ctx: Context, card: Card, style: ParagraphStyle) -> list[Paragraph]:
+    """The recipe as short labelled lines, one per recipe row: IF audience / AND trigger / ..."""
+    ingredients = dict(card.recipe)
+    label_w = mm(15)
+    out: list[Paragraph] = []
+    for row in recipe_rows(ctx.deck):
+        role, word = row.role, row.word
+        ids = ingredients.get(role, ()) if not row.guardrail else ()
+        if not ids:
+            continue
+        cat = category_with_role(ctx.deck, role)
+        label = cat.color if cat and cat.color.contrast(WHITE) >= 3 else ctx.pal.text
+        line = ParagraphStyle(f"recipe-{role}", parent=style, leftIndent=label_w, bulletIndent=0,
+                              bulletFontName=ctx.fonts.bold, bulletFontSize=7,
+                              bulletColor=rl(label),
+                              spaceBefore=3 if not out else 0, spaceAfter=1)
+        names = " or ".join(card_name(ctx, card_id) for card_id in ids)
+        out.append(Paragraph(names, line, bulletText=word))
+    return out
+
+
+def card_name(ctx: Context, card_id: str) -> str:
+    """A card's title as markup, with its id when the id is not simply the title spelt out."""
+    card = ctx.deck.card_by_id(card_id)
+    if card is None:
+        return escape(card_id)
+    name = to_markup(card.title, ctx.fonts)
+    if slug(plain(card.title)) != card_id:
+        name += f'<font color="{ctx.pal.muted.hex}" size="7"> ({escape(card_id)})</font>'
+    return name

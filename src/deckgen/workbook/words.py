@@ -1,0 +1,26 @@
+"""The workbook engine's own words, each defined once; a deck's own words are data (deckdata).
+
+Words used in one place only stay beside the drawing that prints them; a word used in several
+places lives here, so that a translation layer has one entry to replace.
+"""
+
+from __future__ import annotations
+
+TIME = "Time"
+ACTIVITY = "Activity"
+WORKSHEET = "Worksheet"
+MATERIALS = "Materials"
+NOTES = "Notes"
+OWNER = "Owner"
+IMPACT = "Impact"
+EFFORT = "Effort"
+
+
+def minutes(count: int) -> str:
+    """A duration as the workbook prints it: '45 min'."""
+    return f"{count} min"
+
+
+def head(word: str) -> str:
+    """A word as a table's column head: the heads are set in capitals."""
+    return word.upper()
