@@ -15,7 +15,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.text.fonts import FontChain, default_chain, initial_font
-from deckgen.text.typeset import Block, Fit, Span, TextStyle, draw, fit, parse_inline, uncovered
+from deckgen.text.typeset import (
+    Block,
+    Fit,
+    Span,
+    TextStyle,
+    draw,
+    fit,
+    parse_inline,
+    uncovered,
+)
 
 BODY = (
     "Arrives with no history. What would **earn** a second visit? Think about the first "

@@ -212,6 +212,71 @@ def _measure_bare(deck_dir: str, out_dir: str) -> tuple[float, float]:
     return time.perf_counter() - started, _peak_mb()
 
 
+def _as_spreadsheet(deck_dir: Path, suffix: str) -> None:
+    """Rewrite the synthetic deck's cards.yaml as one spreadsheet file with the same cards."""
+    yaml_file = deck_dir / "cards" / "cards.yaml"
+    cards = yaml.safe_load(yaml_file.read_text(encoding="utf-8"))["cards"]
+    header = ["id", "category", "title", "body", "prompts", "items"]
+    rows = [[c.get(k) if not isinstance(c.get(k), list) else "\n".join(c[k]) for k in header]
+            for c in cards]
+    yaml_file.unlink()
+    if suffix == ".csv":
+        import csv
+
+        with open(deck_dir / "cards" / "cards.csv", "w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows([header, *rows])
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("Cards")
+        for row in [header, *rows]:
+            sheet.append(row)
+        book.save(deck_dir / "cards" / "cards.xlsx")
+
+
+def _measure_load(deck_dir: str) -> Result:
+    from deckgen.deck.load import load_deck
+
+    started = time.perf_counter()
+    load_deck(Path(deck_dir))
+    return time.perf_counter() - started, _peak_mb()
+
+
+def _measure_bomb(path: str) -> Result:
+    from deckgen.deck.sheets import read_rows
+    from deckgen.diagnostics import Diagnostics
+
+    started = time.perf_counter()
+    rows, _ = read_rows(Path(path), {}, Diagnostics())
+    assert not rows
+    return time.perf_counter() - started, _peak_mb()
+
+
+def bench_sources(sizes: list[int]) -> None:
+    """Loading the same cards from YAML, CSV and XLSX, and refusing a zip bomb."""
+    import zipfile
+
+    print(f"{'cards':>6} {'source':<11} {'seconds':>8} {'cards/s':>9} {'peak MB':>8}")
+    for size in sizes:
+        for suffix in (".yaml", ".csv", ".xlsx"):
+            with tempfile.TemporaryDirectory() as tmp:
+                deck_dir = synthetic_deck(Path(tmp) / "deck", size)
+                if suffix != ".yaml":
+                    _as_spreadsheet(deck_dir, suffix)
+                seconds, peak = _fresh(_measure_load, str(deck_dir))
+                print(f"{size:>6} {'load ' + suffix[1:]:<11} {seconds:8.2f} "
+                      f"{size / seconds:9.0f} {peak:8.0f}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        bomb = Path(tmp) / "bomb.xlsx"
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/workbook.xml", b"<workbook/>")
+            archive.writestr("xl/worksheets/sheet1.xml", bytes(1_000_000_000))
+        seconds, _ = _fresh(_measure_bomb, str(bomb))
+        print(f"a {bomb.stat().st_size / 1e6:.1f} MB zip declaring 1 GB refused in "
+              f"{seconds * 1000:.1f} ms", flush=True)
+
+
 def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
     conn.send(func(*args))
     conn.close()
@@ -237,6 +302,8 @@ def _fresh(func: Callable[..., R], *args: Any) -> R:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="150,1000,10000")
+    parser.add_argument("--sources", action="store_true",
+                        help="only time loading cards from YAML, CSV and XLSX files")
     parser.add_argument("--photos", type=int, default=150,
                         help="cards in the photo benchmark (0 to skip)")
     parser.add_argument("--png-limit", type=int, default=1000,
@@ -246,6 +313,9 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     began = time.perf_counter()
     print(f"machine: {_machine()}")
+    if args.sources:
+        bench_sources(sizes)
+        return
     print("seconds: each output alone, after loading and checking (their own row); `build` is "
           "a whole\n`deckgen build` (load, check, every PDF, publish). peak MB: that step's "
           "process, loaded deck included")
@@ -272,6 +342,7 @@ def main() -> None:
                   "   (the same sheets drawn with bare ReportLab calls, no fitting)")
             ratio = results["cards"][0] / bare
             print(f"{size:>6} cards.pdf takes {ratio:.1f}× the time of bare ReportLab", flush=True)
+    bench_sources(sizes)
     if args.photos:
         from deckgen.bench_photos import run
 

@@ -16,6 +16,9 @@ class Pos:
     file: Path
     line: int = 0
     col: int = 0
+    # Set for a spreadsheet cell: the sheet's name in an .xlsx file, "" in a .csv file. Line and
+    # column are then a row and a column number, not a place in a line of text.
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,13 @@ class Diagnostic:
         where = _display_path(self.pos.file)
         if self.pos.line:
             where += f":{self.pos.line}:{self.pos.col}"
+        if self.pos.sheet and self.pos.line:
+            where += f": {cell_name(self.pos)}"
         head = f"{where}: {self.field}: " if self.field else f"{where}: "
         head += self.message
         lines = [head]
-        source = _source_line(self.pos)
+        # A cell's column is not a character offset, so a caret under the line would mislead.
+        source = _source_line(self.pos) if self.pos.sheet is None else None
         if source is not None:
             lines.append(f"    {source}")
             lines.append("    " + _caret_padding(source, self.pos.col) + "^")
@@ -81,7 +87,8 @@ class Diagnostics:
         return len(self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.items, key=lambda d: (str(d.pos.file), d.pos.line, d.pos.col))
+        return sorted(self.items, key=lambda d: (str(d.pos.file), d.pos.sheet or "", d.pos.line,
+                                                 d.pos.col))
 
     def format(self) -> str:
         return "\n".join(d.format() for d in self.sorted())
@@ -111,6 +118,19 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest choice, or None when nothing is close."""
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def cell_name(pos: Pos) -> str:
+    """A spreadsheet cell as its program names it, e.g. Sheet1!C12 or 'My cards'!A2."""
+    letters = ""
+    col = max(pos.col, 1)
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    sheet = pos.sheet or ""
+    if sheet and not sheet.replace("_", "").isalnum():
+        sheet = "'" + sheet.replace("'", "''") + "'"
+    return f"{sheet}!{letters}{pos.line}" if sheet else f"{letters}{pos.line}"
 
 
 def _display_path(path: Path) -> str:

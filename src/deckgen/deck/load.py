@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deckgen.deck import sheets
 from deckgen.deck import yamlsrc as ys
 from deckgen.deck.assets import check_image, path_problem, printable, resolve_asset
 from deckgen.deck.fields import (
@@ -459,12 +460,18 @@ def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
     if not folder.is_dir():
         return
     seen: dict[str, Pos] = {}
-    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):  # one name order
+    sheet_files = [p for p in folder.glob("*.*") if sheets.is_source(p)]
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml"), *sheet_files]):
         if path.resolve().parent != folder.resolve():
             diags.add(Pos(path), "", "card file is a link to a file outside cards/")
             layer.incomplete = True
             continue
         layer.sources.append(path)
+        if sheets.is_source(path):  # a row's field paths are its column headers: path ""
+            rows, complete = sheets.read_rows(path, layer.fields, diags)
+            layer.incomplete = layer.incomplete or not complete
+            _add_cards(layer, [(row, "") for row in rows], None, Pos(path), seen, diags)
+            continue
         file_start = len(diags)
         node = ys.read_yaml(path, diags)
         if node is None:
@@ -489,32 +496,39 @@ def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
             diags.add(cards.pos, "cards", f"{len(cards)} cards in one file is too many")
             layer.incomplete = True
             continue
-        for i, item in enumerate(cards):
-            before = len(diags)
-            card = _read_card(item, ys.join("cards", i), default_category, default_pos, diags,
-                              layer.fields, layer.root)
-            raw_id = item.get("id") if isinstance(item, ys.Map) else None
-            valid_id = (raw_id.value if isinstance(raw_id, ys.Scalar)
-                        and ID_RE.match(raw_id.value) else None)
-            # Checked on the raw id, so a card with other mistakes still reports a clash now
-            # instead of after the user has fixed the rest.
-            if valid_id is not None and isinstance(item, ys.Map) and valid_id in seen:
-                first = seen[valid_id]
-                diags.add(item.pos, f"cards[{i}].id",
-                          f"card id '{valid_id}' is used twice (first at "
-                          f"{_short_path(first.file, layer.root)}:{first.line})",
-                          "give each card its own id")
-                continue
-            if valid_id is not None and isinstance(item, ys.Map):
-                seen[valid_id] = item.pos
-            if card is None:
-                if len(diags) > before:  # remember it so references to it add no more noise
-                    if valid_id is not None:
-                        layer.broken_ids.add(valid_id)
-                    else:
-                        layer.incomplete = True
-                continue
-            layer.cards[card.id] = card
+        _add_cards(layer, [(item, ys.join("cards", i)) for i, item in enumerate(cards)],
+                   default_category, default_pos, seen, diags)
+
+
+def _add_cards(layer: _Layer, items: list[tuple[ys.Node, str]], default_category: str | None,
+               default_pos: Pos, seen: dict[str, Pos], diags: Diagnostics) -> None:
+    """Read cards (each with its field path) into the layer; `seen` spans the deck's files."""
+    for item, where in items:
+        before = len(diags)
+        card = _read_card(item, where, default_category, default_pos, diags,
+                          layer.fields, layer.root)
+        raw_id = item.get("id") if isinstance(item, ys.Map) else None
+        valid_id = (raw_id.value if isinstance(raw_id, ys.Scalar)
+                    and ID_RE.match(raw_id.value) else None)
+        # Checked on the raw id, so a card with other mistakes still reports a clash now
+        # instead of after the user has fixed the rest.
+        if valid_id is not None and isinstance(item, ys.Map) and valid_id in seen:
+            first = seen[valid_id]
+            diags.add(item.pos, ys.join(where, "id"),
+                      f"card id '{valid_id}' is used twice (first at "
+                      f"{_short_path(first.file, layer.root)}:{first.line})",
+                      "give each card its own id")
+            continue
+        if valid_id is not None and isinstance(item, ys.Map):
+            seen[valid_id] = item.pos
+        if card is None:
+            if len(diags) > before:  # remember it so references to it add no more noise
+                if valid_id is not None:
+                    layer.broken_ids.add(valid_id)
+                else:
+                    layer.incomplete = True
+            continue
+        layer.cards[card.id] = card
 
 
 def _short_path(path: Path, root: Path) -> str:
@@ -534,19 +548,19 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
     required = ["id", *(n for n, spec in fields.items() if spec.required)]
     ys.check_keys(card, (*RESERVED, *fields), path, diags, required=required)
     field_pos = {key.value: value.pos for key, value in card}
-    card_id = ys.text(card.get("id"), path + ".id", diags)
+    card_id = ys.text(card.get("id"), ys.join(path, "id"), diags)
     if card_id is not None and not ID_RE.match(card_id):
         suggestion = slug(card_id)
-        diags.add(field_pos["id"], path + ".id", f"'{card_id}' is not a valid id",
+        diags.add(field_pos["id"], ys.join(path, "id"), f"'{card_id}' is not a valid id",
                   f"use lowercase letters, digits and -, e.g. '{suggestion or 'my-card'}'")
         card_id = None
-    category = ys.text(card.get("category"), path + ".category", diags) or default_category
+    category = ys.text(card.get("category"), ys.join(path, "category"), diags) or default_category
     category_pos = field_pos.get("category", default_pos)
     if category is None:
-        diags.add(card.pos, path + ".category", "the card has no category",
+        diags.add(card.pos, ys.join(path, "category"), "the card has no category",
                   "add `category:` to the card or at the top of the file")
-    copies = ys.integer(card.get("copies"), path + ".copies", diags, lo=1, hi=1000)
-    layout = ys.text(card.get("layout"), path + ".layout", diags)
+    copies = ys.integer(card.get("copies"), ys.join(path, "copies"), diags, lo=1, hi=1000)
+    layout = ys.text(card.get("layout"), ys.join(path, "layout"), diags)
     values: dict[str, Value] = {}
     for key, value_node in card:
         spec = fields.get(key.value)
@@ -563,8 +577,8 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
         if isinstance(value, Path) and not _image_usable(value, root, value_node, where, diags):
             continue
         values[key.value] = value
-    recipe = _read_recipe(card.get("recipe"), path + ".recipe", diags)
-    axes = _read_axes(card.get("axes"), path + ".axes", diags)
+    recipe = _read_recipe(card.get("recipe"), ys.join(path, "recipe"), diags)
+    axes = _read_axes(card.get("axes"), ys.join(path, "axes"), diags)
     for name in required[1:]:  # an empty value is an absent field, and a required one is missing
         node_v = card.get(name)
         if node_v is not None and name not in values and not (
