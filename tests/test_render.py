@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from conftest import BUILTIN, MINI_CARDS, MINI_DECK, STANDARD_14, font_names
 from deckgen.cli import main
 from deckgen.deck.load import load_deck
-from deckgen.draw.renderer import MIN_READABLE, CardRenderer
+from deckgen.draw.plan import MIN_READABLE
+from deckgen.draw.renderer import CardRenderer
 from deckgen.outputs.build import BuildOptions, build, load_checked
 from deckgen.units import mm
 
@@ -448,7 +449,7 @@ def test_overflow_sizes_are_rounded_to_a_tenth_of_a_point(
 
 
 def test_type_grows_with_the_cards_area_within_its_width_and_height() -> None:
-    from deckgen.draw.renderer import type_scale
+    from deckgen.draw.plan import type_scale
     from deckgen.units import CARD_SIZES_MM
 
     scales = {name: type_scale(mm(w), mm(h)) for name, (w, h) in CARD_SIZES_MM.items()}

@@ -1,7 +1,7 @@
 """Card art elements (issue 12): pictures (`image`) and QR codes (`qr`).
 
 They plan like every element of deckgen.draw.renderer (measure now, paint later) and read card
-values only through its one helper, `render._card_value`.
+values only through its one helper, `values._card_value`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from deckgen.deck.icons import names as icon_names
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.draw.images import placed_art
 from deckgen.draw.photos import LOW_DPI, photo
+from deckgen.draw.plan import _Op, _with_bleed
+from deckgen.draw.values import _card_value
 from deckgen.layout.templates import Box, Element
 from deckgen.units import WHITE, mm
 
 if TYPE_CHECKING:
-    from deckgen.draw.renderer import CardRenderer, _Plan, _Subject
+    from deckgen.draw.plan import _Plan, _Subject
+    from deckgen.draw.renderer import CardRenderer
 
 # deckgen.draw.renderer imports this module for its table of element kinds, so this one reaches back
 # into it only when an element is planned, never at import.
@@ -32,11 +35,10 @@ if TYPE_CHECKING:
 
 def art_source(r: CardRenderer, el: Element, s: _Subject) -> tuple[str, Pos, str, Path] | None:
     """What an image or QR element shows: (value, where it is written, field path, base)."""
-    from deckgen.draw import renderer as render
 
     field = el.get("field")
     if isinstance(field, str):
-        value = render._card_value(s.card, field)
+        value = _card_value(s.card, field)
         if value is None or s.card is None:
             return None
         pos = s.card.where(field)
@@ -67,9 +69,8 @@ def art_file(r: CardRenderer, value: str, pos: Pos, field: str, base: Path) -> P
 
 def card_icon(r: CardRenderer, s: _Subject, field: str) -> Path | None:
     """The icon a card names in `field`: a bundled icon's name or a picture file."""
-    from deckgen.draw import renderer as render
 
-    value = render._card_value(s.card, field)
+    value = _card_value(s.card, field)
     if value is None or s.card is None:
         return None
     pos = s.card.where(field)
@@ -89,7 +90,6 @@ _ANCHOR = {"left": 0.0, "center": 0.5, "right": 1.0, "top": 1.0, "middle": 0.5, 
 
 
 def picture(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
-    from deckgen.draw import renderer as render
 
     source = art_source(r, el, s)
     if source is None:
@@ -99,7 +99,7 @@ def picture(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     if path is None:
         return None
     if el.get("bleed") is True:
-        x0, y0, x1, y1 = render._with_bleed(r, box)
+        x0, y0, x1, y1 = _with_bleed(r, box)
         box = Box(x0, y0, x1 - x0, y1 - y0)
     cover = el.str_opt("fit", "contain") == "cover"
     anchor = (_ANCHOR[el.str_opt("align", "center")], _ANCHOR[el.str_opt("valign", "middle")])
@@ -141,7 +141,7 @@ def picture(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
         draw(c, x, y)
         c.restoreState()
 
-    plan.ops.append(render._Op(paint))
+    plan.ops.append(_Op(paint))
     return max(y, box.y)
 
 
@@ -153,7 +153,6 @@ def qr(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> floa
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
 
-    from deckgen.draw import renderer as render
 
     source = art_source(r, el, s)
     if source is None:
@@ -188,5 +187,5 @@ def qr(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> floa
         c.rect(x, y, side, side, stroke=0, fill=1)
         renderPDF.draw(drawing, c, x, y, showBoundary=False)
 
-    plan.ops.append(render._Op(paint))
+    plan.ops.append(_Op(paint))
     return y
