@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deckgen.deck import sheets
 from deckgen.deck import yamlsrc as ys
-from deckgen.deck.assets import check_image, path_problem, printable, resolve_asset
+from deckgen.deck.assets import path_problem, printable
+from deckgen.deck.cards import _read_card_files, _read_catalogue
 from deckgen.deck.fields import (
-    INTERNAL_TYPES,
-    RESERVED,
     FieldSpec,
-    Value,
     defaults,
     read_declarations,
-    read_value,
 )
-from deckgen.deck.icons import resolve_icon
 from deckgen.deck.model import (
     ROLES,
     Brand,
@@ -28,35 +22,24 @@ from deckgen.deck.model import (
     Category,
     Deck,
     FontRef,
-    slug,
+)
+from deckgen.deck.settings import (
+    TOP_KEYS,
+    _read_brand,
+    _read_card_spec,
+    _read_categories,
+    _read_meta,
+    _read_paper,
 )
 from deckgen.deck.workbook_model import Workbook
-from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean, source_line
+from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
 from deckgen.resources import builtin_deck
 from deckgen.units import (
-    CARD_SIZES_MM,
-    PAPER_NAMES,
     Color,
-    UnitError,
     mm,
-    parse_color,
-    parse_length,
 )
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-MAX_CARDS_PER_FILE = 20_000
 MAX_EXTENDS_DEPTH = 8
-
-TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories", "fields")
-DECK_KEYS = ("title", "subtitle", "edition", "language")
-CARD_SPEC_KEYS = ("size", "bleed", "safe")
-BRAND_KEYS = ("name", "logo", "colors", "fonts")
-FONT_ROLES = ("heading", "body")
-CATEGORY_KEYS = ("id", "name", "role", "question", "color", "icon", "layout", "blanks")
-CARD_FILE_KEYS = ("category", "cards")
-MAX_TEXT = {"title": 300, "subtitle": 300}
-CATALOGUE_KEYS = ("name", "family", "level", "channel", "note")
-
 
 @dataclass
 class _Layer:
@@ -85,7 +68,6 @@ class _Layer:
     sources: list[Path] = field(default_factory=list)
     fields: dict[str, FieldSpec] = field(default_factory=defaults)  # inherited ones included
 
-
 def load_deck(folder: Path | str) -> Deck:
     """Load and check a deck folder; raise DeckError listing every problem found."""
     diags = Diagnostics()
@@ -98,13 +80,11 @@ def load_deck(folder: Path | str) -> Deck:
         raise DeckError(diags, more_checks=True)
     return deck
 
-
 def resolve_extends(value: str, here: Path) -> Path | None:
     """The folder named by an `extends:` value, or None for an unknown built-in."""
     if value.startswith("builtin:"):
         return builtin_deck(value.removeprefix("builtin:"))
     return (here / value).resolve()
-
 
 def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Layer | None:
     deck_file = root / "deck.yaml"
@@ -164,7 +144,6 @@ def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Lay
                   "remove drops cards of the deck this one extends; delete the card instead")
     return _merge(base, layer, diags) if base is not None else layer
 
-
 def _load_base(value: str, pos: Pos, root: Path, diags: Diagnostics,
                stack: tuple[Path, ...]) -> _Layer | None:
     try:
@@ -194,528 +173,6 @@ def _load_base(value: str, pos: Pos, root: Path, diags: Diagnostics,
         return None
     return _load_layer(base_dir, diags, chain)
 
-
-def _read_meta(top: ys.Map, layer: _Layer, diags: Diagnostics, required: bool) -> None:
-    node = top.get("deck")
-    meta = ys.mapping(node, "deck", diags)
-    if meta is None:
-        if required and (node is None or (isinstance(node, ys.Scalar) and node.null)):
-            diags.add(top.pos if node is None else node.pos, "deck",
-                      "required section is " + ("missing" if node is None else "empty"),
-                      "add `deck:` with at least `title: Your deck title`")
-        return
-    layer.meta_pos = meta.pos
-    ys.check_keys(meta, DECK_KEYS, "deck", diags, required=("title",) if required else ())
-    for key in DECK_KEYS:
-        if meta.get(key) is not None:
-            layer.meta[key] = ys.text(meta.get(key), f"deck.{key}", diags, max_len=200)
-    language = layer.meta.get("language")
-    if language is not None and not re.fullmatch(r"[a-zA-Z]{2,3}([_-][a-zA-Z]{2})?", language):
-        diags.add(meta.get("language").pos, "deck.language",  # type: ignore[union-attr]
-                  f"'{language}' is not a language code", "write e.g. en, en_GB or de")
-
-
-def _read_card_spec(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
-    spec = ys.mapping(top.get("card"), "card", diags)
-    if spec is None:
-        return
-    ys.check_keys(spec, CARD_SPEC_KEYS, "card", diags)
-    layer.card_keys = frozenset(spec.keys())
-    size_name, width, height = "poker", mm(63.5), mm(88.9)
-    size = spec.get("size")
-    if isinstance(size, ys.Map):
-        ys.check_keys(size, ("width", "height"), "card.size", diags, required=("width", "height"))
-        w = _length(size.get("width"), "card.size.width", diags, lo=mm(20), hi=mm(300))
-        h = _length(size.get("height"), "card.size.height", diags, lo=mm(20), hi=mm(300))
-        if w is not None and h is not None:
-            size_name, width, height = "custom", w, h
-    elif size is not None:
-        name = ys.text(size, "card.size", diags)
-        if name is not None:
-            if name.lower() in CARD_SIZES_MM:
-                size_name = name.lower()
-                width, height = (mm(v) for v in CARD_SIZES_MM[size_name])
-            else:
-                diags.add(size.pos, "card.size", f"unknown card size '{name}'",
-                          did_you_mean(name.lower(), CARD_SIZES_MM)
-                          or "use " + ", ".join(CARD_SIZES_MM) + " or {width: …, height: …}")
-    bleed = _length(spec.get("bleed"), "card.bleed", diags, lo=0, hi=mm(10))
-    safe = _length(spec.get("safe"), "card.safe", diags, lo=0, hi=mm(15))
-    bleed = mm(3) if bleed is None else bleed
-    safe = mm(3) if safe is None else safe
-    if safe * 2 >= min(width, height) * 0.6:
-        diags.add(spec.get("safe").pos if spec.get("safe") else spec.pos,  # type: ignore[union-attr]
-                  "card.safe", "the safe zone leaves almost no room for text",
-                  "use 3mm to 5mm")
-    layer.card_spec = CardSpec(size_name, width, height, bleed, safe)
-
-
-def _length(node: ys.Node | None, path: str, diags: Diagnostics, *, lo: float,
-            hi: float) -> float | None:
-    value = ys.text(node, path, diags)
-    if value is None or node is None:
-        return None
-    try:
-        points = parse_length(value)
-    except UnitError as exc:
-        diags.add(node.pos, path, str(exc))
-        return None
-    if not lo <= points <= hi:
-        diags.add(node.pos, path, f"{ys.short(value)} is out of range",
-                  f"use a value from {lo / mm(1):g}mm to {hi / mm(1):g}mm")
-        return None
-    return points
-
-
-def _color(node: ys.Node | None, path: str, diags: Diagnostics) -> Color | None:
-    if isinstance(node, ys.Map):
-        # Both values: the screen shows the brand's own RGB, print uses its own CMYK.
-        ys.check_keys(node, ("rgb", "cmyk"), path, diags)
-        screen = _color(node.get("rgb"), path + ".rgb", diags)
-        press = _color(node.get("cmyk"), path + ".cmyk", diags)
-        if screen is not None and node.get("rgb") is not None and screen.cmyk is not None:
-            diags.add(node.get("rgb").pos, path + ".rgb",  # type: ignore[union-attr]
-                      "give rgb as #RRGGBB", "the CMYK value goes under cmyk:")
-            return None
-        if press is not None and node.get("cmyk") is not None and press.cmyk is None:
-            diags.add(node.get("cmyk").pos, path + ".cmyk",  # type: ignore[union-attr]
-                      "give cmyk as cmyk(c, m, y, k)", "the RGB value goes under rgb:")
-            return None
-        if screen is None or press is None:
-            if not node.entries:
-                diags.add(node.pos, path, "no colour given", 'write {rgb: "#…", cmyk: "cmyk(…)"}')
-            return screen or press
-        return Color(screen.rgb, press.cmyk)
-    if isinstance(node, ys.Scalar) and node.null:
-        # `color: #1F3A5F` without quotes is a comment, so YAML sees no value at all.
-        after = (source_line(node.pos) or "")[max(node.pos.col - 1, 0):]
-        diags.add(node.pos, path, "no colour given",
-                  'write the colour in quotes, e.g. "#1F3A5F": YAML reads # as the start of a '
-                  "comment" if after.lstrip().startswith("#") else 'write e.g. "#1F3A5F"')
-        return None
-    value = ys.text(node, path, diags)
-    if value is None or node is None:
-        return None
-    try:
-        return parse_color(value)
-    except UnitError as exc:
-        hint = None
-        if re.fullmatch(r"[0-9a-fA-F]{6}", value):
-            hint = f'write "#{value}" in quotes: YAML reads # as the start of a comment'
-        diags.add(node.pos, path, str(exc), hint)
-        return None
-
-
-def _read_paper(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
-    node = top.get("paper")
-    value = ys.text(node, "paper", diags)
-    if value is None or node is None:
-        return
-    if value.lower() not in PAPER_NAMES:
-        diags.add(node.pos, "paper", f"unknown paper '{value}'",
-                  did_you_mean(value.lower(), PAPER_NAMES) or "use a4 or letter")
-        return
-    layer.paper = value.lower()
-
-
-def _read_brand(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
-    brand = ys.mapping(top.get("brand"), "brand", diags)
-    if brand is None:
-        return
-    ys.check_keys(brand, BRAND_KEYS, "brand", diags)
-    layer.brand_name = ys.text(brand.get("name"), "brand.name", diags, max_len=100)
-    logo_node = brand.get("logo")
-    logo = ys.text(logo_node, "brand.logo", diags)
-    if logo is not None and logo_node is not None:
-        path = resolve_asset(layer.root, logo, logo_node.pos, "brand.logo", diags)
-        if path is not None and check_image(path, logo_node.pos, "brand.logo", diags):
-            layer.logo = path
-    colors = ys.mapping(brand.get("colors"), "brand.colors", diags)
-    for key, value in colors or ():
-        if not ID_RE.match(key.value):
-            diags.add(key.pos, f"brand.colors.{key.value}", "colour names are [a-z0-9-]")
-            continue
-        color = _color(value, f"brand.colors.{key.value}", diags)
-        if color is not None:
-            layer.colors[key.value] = color
-    fonts = ys.mapping(brand.get("fonts"), "brand.fonts", diags)
-    if fonts is not None:
-        # heading and body are what the built-in layouts use; any other name is a font that a
-        # deck's own layout can ask for with `font: NAME`.
-        for key, node in fonts:
-            role = key.value
-            if not ID_RE.match(role):
-                diags.add(key.pos, f"brand.fonts.{printable(role)}",
-                          "font names are lowercase letters, digits and -",
-                          did_you_mean(role.lower(), FONT_ROLES) or "e.g. heading, body, accent")
-                continue
-            spec = ys.text(node, f"brand.fonts.{role}", diags)
-            if spec is None:
-                continue
-            if _font_usable(spec, layer.root, node.pos, f"brand.fonts.{role}", diags):
-                layer.fonts[role] = FontRef(spec, layer.root, node.pos)
-
-
-def _font_usable(spec: str, root: Path, pos: Pos, path: str, diags: Diagnostics) -> bool:
-    """Check and load a brand font now, so a bad one is reported at its line in deck.yaml.
-
-    Anything but a bundled family name is a file in the deck folder, checked like any asset.
-    """
-    from deckgen.text.fonts import (
-        FontError,
-        bundled_name,
-        load_family,
-        looks_like_path,
-        unknown_font_hint,
-    )
-
-    if bundled_name(spec) is None:
-        if not looks_like_path(spec) and not _exists(root / spec):
-            diags.add(pos, path, f"unknown font '{printable(spec)}'", unknown_font_hint(spec))
-            return False
-        if resolve_asset(root, spec, pos, path, diags, suffixes=(".ttf",),
-                         hint=unknown_font_hint(spec)) is None:
-            return False
-    try:
-        load_family(spec, root)
-    except FontError as exc:
-        diags.add(pos, path, str(exc))
-        return False
-    except (OSError, RuntimeError) as exc:  # the folder changed since the checks above
-        diags.add(pos, path, f"'{printable(spec)}' cannot be used ({path_problem(exc)})")
-        return False
-    return True
-
-
-def _exists(path: Path) -> bool:
-    """Whether anything, even a broken link, is at `path`."""
-    try:
-        return path.is_symlink() or path.exists()
-    except (OSError, ValueError):
-        return True  # let the asset checks say what is wrong with it
-
-
-def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
-                     inherited: dict[str, dict[str, object]]) -> None:
-    seq = ys.sequence(top.get("categories"), "categories", diags)
-    if seq is None:
-        return
-    for i, item in enumerate(seq):
-        path = ys.join("categories", i)
-        cat = ys.mapping(item, path, diags)
-        if cat is None:
-            continue
-        cat_id = ys.text(cat.get("id"), path + ".id", diags, required=True)
-        if cat.get("id") is None:
-            diags.add(cat.pos, path + ".id", "required field is missing",
-                      "every category needs an id such as `id: audiences`")
-            continue
-        if cat_id is None:
-            continue
-        if not ID_RE.match(cat_id):
-            diags.add(cat.get("id").pos, path + ".id",  # type: ignore[union-attr]
-                      f"'{cat_id}' is not a valid id", "use lowercase letters, digits and -")
-            continue
-        if cat_id in layer.categories:
-            first = layer.category_pos[cat_id]
-            diags.add(cat.pos, path + ".id",
-                      f"category '{cat_id}' is declared twice (first on line {first.line})")
-            continue
-        is_new = cat_id not in inherited
-        ys.check_keys(cat, CATEGORY_KEYS, path, diags,  # an empty colour is reported below
-                      required=("name", *(("color",) if cat.get("color") is None else ()))
-                      if is_new else ())
-        values: dict[str, object] = {}
-        for key in ("name", "question", "layout"):
-            if cat.get(key) is not None:
-                values[key] = ys.text(cat.get(key), f"{path}.{key}", diags, max_len=120)
-        role_node = cat.get("role")
-        role = ys.text(role_node, path + ".role", diags)
-        if role is not None and role_node is not None:
-            if role not in ROLES:
-                diags.add(role_node.pos, path + ".role", f"unknown role '{role}'",
-                          did_you_mean(role, ROLES) or "use one of " + ", ".join(ROLES))
-                values["bad_role"] = True  # recipes using its cards are not blamed as well
-            else:
-                values["role"] = role
-        if cat.get("color") is not None:
-            color = _color(cat.get("color"), path + ".color", diags)
-            if color is not None:
-                values["color"] = color
-        icon_node = cat.get("icon")
-        icon = ys.text(icon_node, path + ".icon", diags)
-        if icon is not None and icon_node is not None:
-            icon_path = resolve_icon(layer.root, icon, icon_node.pos, path + ".icon", diags)
-            if icon_path is not None:
-                values["icon"] = icon_path
-        blanks = ys.integer(cat.get("blanks"), path + ".blanks", diags, lo=0, hi=500)
-        if blanks is not None:
-            values["blanks"] = blanks
-        layer.categories[cat_id] = values
-        layer.category_pos[cat_id] = cat.pos
-
-
-def _read_card_files(layer: _Layer, diags: Diagnostics) -> None:
-    folder = layer.root / "cards"
-    if not folder.is_dir():
-        return
-    seen: dict[str, Pos] = {}
-    sheet_files = [p for p in folder.glob("*.*") if sheets.is_source(p)]
-    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml"), *sheet_files]):
-        if path.resolve().parent != folder.resolve():
-            diags.add(Pos(path), "", "card file is a link to a file outside cards/")
-            layer.incomplete = True
-            continue
-        layer.sources.append(path)
-        if sheets.is_source(path):  # a row's field paths are its column headers: path ""
-            rows, complete = sheets.read_rows(path, layer.fields, diags)
-            layer.incomplete = layer.incomplete or not complete
-            _add_cards(layer, [(row, "") for row in rows], None, Pos(path), seen, diags)
-            continue
-        file_start = len(diags)
-        node = ys.read_yaml(path, diags)
-        if node is None:
-            layer.incomplete = True
-            continue
-        if isinstance(node, ys.Scalar) and node.null:
-            continue
-        if not isinstance(node, ys.Map):
-            diags.add(node.pos, "", f"must be a mapping of keys to values, not {ys.kind(node)}",
-                      "a card file holds `category:` and a list `cards:`")
-            layer.incomplete = True
-            continue
-        top = node
-        ys.check_keys(top, CARD_FILE_KEYS, "", diags, required=("cards",))
-        default_category = ys.text(top.get("category"), "category", diags)
-        default_pos = top.get("category").pos if top.get("category") else top.pos  # type: ignore[union-attr]
-        cards = ys.sequence(top.get("cards"), "cards", diags)
-        if cards is None:
-            layer.incomplete = layer.incomplete or len(diags) > file_start
-            continue
-        if len(cards) > MAX_CARDS_PER_FILE:
-            diags.add(cards.pos, "cards", f"{len(cards)} cards in one file is too many")
-            layer.incomplete = True
-            continue
-        _add_cards(layer, [(item, ys.join("cards", i)) for i, item in enumerate(cards)],
-                   default_category, default_pos, seen, diags)
-
-
-def _add_cards(layer: _Layer, items: list[tuple[ys.Node, str]], default_category: str | None,
-               default_pos: Pos, seen: dict[str, Pos], diags: Diagnostics) -> None:
-    """Read cards (each with its field path) into the layer; `seen` spans the deck's files."""
-    for item, where in items:
-        before = len(diags)
-        card = _read_card(item, where, default_category, default_pos, diags,
-                          layer.fields, layer.root)
-        raw_id = item.get("id") if isinstance(item, ys.Map) else None
-        valid_id = (raw_id.value if isinstance(raw_id, ys.Scalar)
-                    and ID_RE.match(raw_id.value) else None)
-        # Checked on the raw id, so a card with other mistakes still reports a clash now
-        # instead of after the user has fixed the rest.
-        if valid_id is not None and isinstance(item, ys.Map) and valid_id in seen:
-            first = seen[valid_id]
-            diags.add(item.pos, ys.join(where, "id"),
-                      f"card id '{valid_id}' is used twice (first at "
-                      f"{_short_path(first.file, layer.root)}:{first.line})",
-                      "give each card its own id")
-            continue
-        if valid_id is not None and isinstance(item, ys.Map):
-            seen[valid_id] = item.pos
-        if card is None:
-            if len(diags) > before:  # remember it so references to it add no more noise
-                if valid_id is not None:
-                    layer.broken_ids.add(valid_id)
-                else:
-                    layer.incomplete = True
-            continue
-        layer.cards[card.id] = card
-
-
-def _short_path(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def _read_card(node: ys.Node, path: str, default_category: str | None, default_pos: Pos,
-               diags: Diagnostics, fields: dict[str, FieldSpec], root: Path) -> Card | None:
-    card = ys.mapping(node, path, diags)
-    if card is None:
-        return None
-    before = len(diags)
-    title_spec = fields.get("title")
-    required = ["id", *(n for n, spec in fields.items() if spec.required)]
-    ys.check_keys(card, (*RESERVED, *fields), path, diags, required=required)
-    field_pos = {key.value: value.pos for key, value in card}
-    card_id = ys.text(card.get("id"), ys.join(path, "id"), diags)
-    if card_id is not None and not ID_RE.match(card_id):
-        suggestion = slug(card_id)
-        diags.add(field_pos["id"], ys.join(path, "id"), f"'{card_id}' is not a valid id",
-                  f"use lowercase letters, digits and -, e.g. '{suggestion or 'my-card'}'")
-        card_id = None
-    category = ys.text(card.get("category"), ys.join(path, "category"), diags) or default_category
-    category_pos = field_pos.get("category", default_pos)
-    if category is None:
-        diags.add(card.pos, ys.join(path, "category"), "the card has no category",
-                  "add `category:` to the card or at the top of the file")
-    copies = ys.integer(card.get("copies"), ys.join(path, "copies"), diags, lo=1, hi=1000)
-    layout = ys.text(card.get("layout"), ys.join(path, "layout"), diags)
-    values: dict[str, Value] = {}
-    for key, value_node in card:
-        spec = fields.get(key.value)
-        if spec is None or spec.type in INTERNAL_TYPES:
-            continue
-        where = ys.join(path, key.value)
-        value = read_value(spec, value_node, where, diags, root)
-        if value is None:
-            continue
-        if isinstance(value, str) and len(value) > MAX_TEXT.get(key.value, 5000):
-            diags.add(value_node.pos, where, f"text is {len(value)} characters; the limit is "
-                      f"{MAX_TEXT.get(key.value, 5000)}")
-            continue
-        if isinstance(value, Path) and not _image_usable(value, root, value_node, where, diags):
-            continue
-        values[key.value] = value
-    recipe = _read_recipe(card.get("recipe"), ys.join(path, "recipe"), diags)
-    axes = _read_axes(card.get("axes"), ys.join(path, "axes"), diags)
-    for name in required[1:]:  # an empty value is an absent field, and a required one is missing
-        node_v = card.get(name)
-        if node_v is not None and name not in values and not (
-                isinstance(node_v, ys.Scalar) and node_v.null) and len(diags) == before:
-            diags.add(node_v.pos, ys.join(path, name), "required field is empty")
-    if len(diags) > before or card_id is None or category is None:
-        return None
-    title = values.get("title")
-    if title_spec is not None and title_spec.required and not isinstance(title, str):
-        return None
-    field_pos["category"] = category_pos
-    recipe_node = card.get("recipe")
-    if isinstance(recipe_node, ys.Map):
-        for role_key, role_node in recipe_node:
-            field_pos[f"recipe.{role_key.value}"] = role_node.pos
-
-    def text(name: str) -> str | None:
-        value = values.get(name)
-        return value if isinstance(value, str) else None
-
-    def entries(name: str) -> tuple[str, ...]:
-        value = values.get(name)
-        return value if isinstance(value, tuple) else ()
-
-    level = values.get("level")
-    return Card(
-        id=card_id,
-        title=title if isinstance(title, str) else card_id,
-        category=category,
-        subtitle=text("subtitle"),
-        body=text("body"),
-        items=entries("items"),
-        prompts=entries("prompts"),
-        examples=entries("examples"),
-        layout=layout,
-        copies=copies or 1,
-        family=text("family"),
-        level=int(level) if isinstance(level, (int, float)) else None,
-        recipe=recipe,
-        axes=axes,
-        pos=card.pos,
-        field_pos=field_pos,
-        values=values,
-    )
-
-
-def _image_usable(path: Path, root: Path, node: ys.Node, where: str,
-                  diags: Diagnostics) -> bool:
-    value = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    resolved = resolve_asset(root, value, node.pos, where, diags)
-    return resolved is not None and check_image(resolved, node.pos, where, diags)
-
-
-def _read_axes(node: ys.Node | None, path: str,
-               diags: Diagnostics) -> tuple[tuple[str, str], tuple[str, str]] | None:
-    axes = ys.mapping(node, path, diags)
-    if axes is None:
-        return None
-    ys.check_keys(axes, ("x", "y"), path, diags, required=("x", "y"))
-    pairs: list[tuple[str, str]] = []
-    for key, hint in (("x", "[left end, right end]"), ("y", "[top end, bottom end]")):
-        ends = ys.text_list(axes.get(key), f"{path}.{key}", diags)
-        if axes.get(key) is not None and len(ends) != 2:
-            diags.add(axes.key_pos(key), f"{path}.{key}", "needs exactly two labels",
-                      f"write {key}: {hint}")
-            return None
-        pairs.append((ends[0], ends[1]) if len(ends) == 2 else ("", ""))
-    return (pairs[0], pairs[1])
-
-
-def _read_recipe(node: ys.Node | None, path: str,
-                 diags: Diagnostics) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    recipe = ys.mapping(node, path, diags)
-    if recipe is None:
-        return ()
-    out: list[tuple[str, tuple[str, ...]]] = []
-    for key, value in recipe:
-        if key.value not in ROLES:
-            diags.add(key.pos, f"{path}.{key.value}", "unknown recipe role",
-                      did_you_mean(key.value, ROLES) or "use " + ", ".join(ROLES))
-            continue
-        if isinstance(value, ys.Scalar) and not value.null:
-            ids: tuple[str, ...] = (value.value,)
-        else:
-            ids = ys.text_list(value, f"{path}.{key.value}", diags)
-        out.append((key.value, ids))
-    order = {role: i for i, role in enumerate(ROLES)}
-    return tuple(sorted(out, key=lambda pair: order[pair[0]]))
-
-
-def _read_catalogue(layer: _Layer, diags: Diagnostics) -> None:
-    path = layer.root / "catalogue.yaml"
-    if not path.is_file():
-        return
-    layer.sources.append(path)
-    node = ys.read_yaml(path, diags)
-    top = ys.mapping(node, "", diags) if node is not None else None
-    if top is None:
-        return
-    ys.check_keys(top, ("catalogue",), "", diags, required=("catalogue",))
-    entries: list[CatalogueEntry] = []
-    names: dict[str, Pos] = {}
-    for i, item in enumerate(ys.sequence(top.get("catalogue"), "catalogue", diags) or ()):
-        where = ys.join("catalogue", i)
-        entry = ys.mapping(item, where, diags)
-        if entry is None:
-            continue
-        ys.check_keys(entry, CATALOGUE_KEYS, where, diags,
-                      required=("name", "family", "level", "channel"))
-        values = {k: ys.text(entry.get(k), f"{where}.{k}", diags, max_len=200)
-                  for k in CATALOGUE_KEYS}
-        # An entry's family and level are checked against the values the deck declares for
-        # its cards' fields of the same names, so the catalogue and the cards agree.
-        unknown = False
-        for key, noun in (("level", "size level"), ("family", "family")):
-            allowed = layer.fields[key].names if key in layer.fields else ()
-            value = values[key]
-            if allowed and value is not None and value not in allowed:
-                node = entry.get(key)
-                diags.add(node.pos if node else entry.pos, f"{where}.{key}",
-                          f"unknown {noun} '{value}'",
-                          did_you_mean(value, allowed) or "use " + ", ".join(allowed))
-                unknown = True
-        if unknown:
-            continue
-        name, family, level, channel = (values[k] for k in ("name", "family", "level", "channel"))
-        if name is None or family is None or level is None or channel is None:
-            continue
-        if name in names:
-            diags.add(entry.pos, where + ".name",
-                      f"'{name}' is already in the catalogue (line {names[name].line})")
-            continue
-        names[name] = entry.pos
-        entries.append(CatalogueEntry(name, family, level, channel, values["note"]))
-    layer.catalogue = tuple(entries)
-
-
 def _read_workbook(layer: _Layer, diags: Diagnostics) -> None:
     path = layer.root / "workbook.yaml"
     if not path.is_file():
@@ -728,7 +185,6 @@ def _read_workbook(layer: _Layer, diags: Diagnostics) -> None:
     from deckgen.deck.workbook_load import parse_workbook
 
     layer.workbook = parse_workbook(node, diags)
-
 
 def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     """Lay `layer` over `base`: cards replace by id, categories and brand merge key by key."""
@@ -764,7 +220,6 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     merged.fields = layer.fields
     return merged
 
-
 def _merge_card_spec(base: CardSpec | None, spec: CardSpec | None,
                      given: frozenset[str]) -> CardSpec | None:
     """Card settings merge key by key: `card: {safe: 4mm}` keeps the base's size and bleed."""
@@ -774,7 +229,6 @@ def _merge_card_spec(base: CardSpec | None, spec: CardSpec | None,
         base.size_name, base.width, base.height)
     return CardSpec(*size, bleed=spec.bleed if "bleed" in given else base.bleed,
                     safe=spec.safe if "safe" in given else base.safe)
-
 
 def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
     categories = _finish_categories(layer, diags)
@@ -812,7 +266,6 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
         fields=tuple(layer.fields.values()),
     )
 
-
 def _finish_categories(layer: _Layer, diags: Diagnostics) -> list[Category]:
     out: list[Category] = []
     for cat_id, values in layer.categories.items():
@@ -838,7 +291,6 @@ def _finish_categories(layer: _Layer, diags: Diagnostics) -> list[Category]:
             pos=pos,
         ))
     return out
-
 
 def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
                 diags: Diagnostics) -> bool:
@@ -875,7 +327,6 @@ def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
                 ok = False
     return ok
 
-
 def _check_refs(card: Card, categories: dict[str, Category], layer: _Layer,
                 diags: Diagnostics) -> bool:
     """Each `refs` value names a card, of a category with the field's role if it has one."""
@@ -901,7 +352,6 @@ def _check_refs(card: Card, categories: dict[str, Category], layer: _Layer,
                           _role_hint(spec.role, categories))
                 ok = False
     return ok
-
 
 def _role_hint(role: str, categories: dict[str, Category]) -> str:
     names = [c.name for c in categories.values() if c.role == role]
