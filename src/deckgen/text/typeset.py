@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-import pyphen
 from reportlab.lib.colors import CMYKColor
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck import icons
-from deckgen.text.fonts import SOFT_HYPHEN, FontChain, coverage, vertical_metrics
+from deckgen.text.breaking import _break_lines, _Piece, _prepare, _Prepared
+from deckgen.text.fonts import FontChain
+from deckgen.text.markup import Span, parse_inline, uncovered
 
 __all__ = [
     "Align",
@@ -33,170 +32,10 @@ __all__ = [
 Align = Literal["left", "center", "right"]
 
 _STEP = 0.25  # font size granularity in points
+
 _EPS = 1e-6  # points; absorbs float noise when comparing against the box
-# A hanging bullet takes its own width plus this gap, and never less than _MIN_INDENT (in ems).
-_BULLET_GAP = 0.4
-_MIN_INDENT = 1.0
-# Hyphenate into the rest of a line only when the gap left otherwise is at least this share of
-# the line, and the hyphenated prefix fills at least half of that gap: no hyphen for a sliver.
-_HYPHEN_GAP = 0.2
-_HYPHEN_FILL = 0.5
-_BREAK_AFTER = frozenset("-/\u2013\u2014")  # a line may end after these without adding "-"
+
 _ALIGN_FACTOR: dict[str, float] = {"left": 0.0, "center": 0.5, "right": 1.0}
-
-
-# ---------------------------------------------------------------------------------------------
-# Inline markup
-
-
-@dataclass(frozen=True)
-class Span:
-    """A run of text in one style."""
-
-    text: str
-    bold: bool = False
-    italic: bool = False
-
-
-class _Delim:
-    """A run of unescaped asterisks while emphasis is being matched."""
-
-    __slots__ = ("can_close", "can_open", "close_marks", "count", "open_marks", "orig")
-
-    def __init__(self, count: int, can_open: bool, can_close: bool) -> None:
-        self.count = count
-        self.orig = count
-        self.can_open = can_open
-        self.can_close = can_close
-        self.open_marks: list[str] = []
-        self.close_marks: list[str] = []
-
-
-def _may_match(opener: _Delim, closer: _Delim) -> bool:
-    # CommonMark's "rule of three": stops "*a**b*" from pairing the wrong runs.
-    both = (opener.can_open and opener.can_close) or (closer.can_open and closer.can_close)
-    if not both:
-        return True
-    total = opener.orig + closer.orig
-    return total % 3 != 0 or (opener.orig % 3 == 0 and closer.orig % 3 == 0)
-
-
-_ICON = re.compile(r":([a-z0-9]+(?:-[a-z0-9]+)*):")
-
-
-def parse_inline(s: str, bold: bool = False, italic: bool = False) -> tuple[Span, ...]:
-    """Split `**bold**` / `*italic*` markup (nestable, `\\*` escapes) into styled spans.
-
-    `:name:` with the name of a bundled icon becomes that icon, set as one character of the
-    text (see deckgen.deck.icons); any other `:word:` and `\\:` stay colons.
-
-    Markers without a partner stay as literal asterisks; `bold`/`italic` apply to every span.
-    """
-    return _parse_inline(s, bold, italic)
-
-
-@functools.lru_cache(maxsize=8192)
-def _parse_inline(s: str, bold: bool, italic: bool) -> tuple[Span, ...]:
-    nodes: list[str | _Delim] = []
-    buf: list[str] = []
-    i, n = 0, len(s)
-    while i < n:
-        c = s[i]
-        if c == "\\" and i + 1 < n and s[i + 1] == "*":
-            buf.append("*")
-            i += 2
-            continue
-        if c == "\\" and i + 1 < n and s[i + 1] == ":":
-            buf.append(":")  # a colon that never starts an :icon:
-            i += 2
-            continue
-        if c == ":" and (m := _ICON.match(s, i)) and (ch := icons.char_for(m.group(1))):
-            buf.append(ch)
-            i = m.end()
-            continue
-        if c != "*":
-            buf.append(c)
-            i += 1
-            continue
-        j = i
-        while j < n and s[j] == "*":
-            j += 1
-        before = s[i - 1] if i > 0 else " "
-        after = s[j] if j < n else " "
-        if buf:
-            nodes.append("".join(buf))
-            buf = []
-        nodes.append(_Delim(j - i, can_open=not after.isspace(), can_close=not before.isspace()))
-        i = j
-    if buf:
-        nodes.append("".join(buf))
-
-    openers: list[_Delim] = []
-    for node in nodes:
-        if isinstance(node, str):
-            continue
-        if node.can_close:
-            while node.count > 0:
-                k = len(openers) - 1
-                while k >= 0 and not _may_match(openers[k], node):
-                    k -= 1
-                if k < 0:
-                    break
-                opener = openers[k]
-                use = 2 if opener.count >= 2 and node.count >= 2 else 1
-                mark = "b" if use == 2 else "i"
-                opener.count -= use
-                node.count -= use
-                # Each later match wraps the earlier ones, so it sits further out on both sides.
-                opener.open_marks.insert(0, mark)
-                node.close_marks.append(mark)
-                # Runs between a matched pair can no longer open anything.
-                del openers[k + 1 :]
-                if opener.count == 0:
-                    openers.pop()
-        if node.can_open and node.count > 0:
-            openers.append(node)
-
-    spans: list[Span] = []
-    depth = {"b": 0, "i": 0}
-
-    def emit(text: str) -> None:
-        if not text:
-            return
-        b = bold or depth["b"] > 0
-        it = italic or depth["i"] > 0
-        if spans and spans[-1].bold == b and spans[-1].italic == it:
-            spans[-1] = Span(spans[-1].text + text, b, it)
-        else:
-            spans.append(Span(text, b, it))
-
-    for node in nodes:
-        if isinstance(node, str):
-            emit(node)
-            continue
-        for mark in node.close_marks:
-            depth[mark] -= 1
-        emit("*" * node.count)
-        for mark in node.open_marks:
-            depth[mark] += 1
-    return tuple(spans)
-
-
-def uncovered(s: str, chain: FontChain, bold: bool = False, italic: bool = False) -> list[str]:
-    """Distinct characters of marked-up text that no font of `chain` covers in their style."""
-    seen: set[str] = set()
-    missing: list[str] = []
-    for span in parse_inline(s, bold, italic):
-        for ch in chain.uncovered(span.text, span.bold, span.italic):
-            if ch not in seen:
-                seen.add(ch)
-                missing.append(ch)
-    return missing
-
-
-# ---------------------------------------------------------------------------------------------
-# Public layout types
-
 
 @dataclass(frozen=True)
 class Block:
@@ -220,7 +59,6 @@ class Block:
     ) -> Block:
         return cls(parse_inline(text, bold, italic), bullet, space_before, size_scale)
 
-
 @dataclass(frozen=True)
 class TextStyle:
     chain: FontChain
@@ -242,7 +80,6 @@ class TextStyle:
         if self.max_lines is not None and self.max_lines < 1:
             raise ValueError(f"max_lines must be at least 1, got {self.max_lines}")
 
-
 class Run(NamedTuple):
     """Text set in one font: x offset from the box's left edge, text, font, size, width."""
 
@@ -251,7 +88,6 @@ class Run(NamedTuple):
     font: str
     size: float
     width: float
-
 
 @dataclass(frozen=True)
 class Line:
@@ -275,7 +111,6 @@ class Line:
     def right(self) -> float:
         return self.runs[-1].x + self.runs[-1].width if self.runs else 0.0
 
-
 @dataclass(frozen=True)
 class Fit:
     """The laid-out text at the chosen size. Run positions already honour the alignment."""
@@ -295,366 +130,6 @@ class Fit:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
-
-# ---------------------------------------------------------------------------------------------
-# Tokenising: once per (block, chain), in ems, independent of size
-
-
-class _Piece(NamedTuple):
-    text: str
-    font: str
-    width: float  # at size 1
-
-
-class _Word(NamedTuple):
-    pieces: tuple[_Piece, ...]
-    width: float
-    text: str
-    space: _Piece | None  # the space set before the word when it follows another on a line
-    shy: tuple[int, ...]  # soft-hyphen positions in `text`
-    # The pieces to append mid-line: the space merged into the first piece when they share a
-    # font, which halves the pieces a line is built from.
-    joined: tuple[_Piece, ...]
-
-
-class _Prepared(NamedTuple):
-    items: tuple[_Word | None, ...]  # None is a hard line break
-    bullet: tuple[_Piece, ...]
-    indent: float  # in ems; 0 without a bullet
-    # Largest ascent and descent (ems) of any font in the block. Taken block-wide rather than per
-    # line: only the first line's top and the last line's bottom depend on it, and a fallback
-    # glyph anywhere in a paragraph moves them by a few hundredths of an em at most.
-    ascent: float
-    descent: float
-
-
-_widths: dict[tuple[str, str], float] = {}
-
-
-def _width(text: str, font: str) -> float:
-    key = (font, text)
-    w = _widths.get(key)
-    if w is None:
-        if len(_widths) > 200_000:  # a long-running process laying out many decks
-            _widths.clear()
-        w = _widths[key] = (len(text) * icons.ICON_ADVANCE if font == icons.ICON_FONT
-                            else pdfmetrics.stringWidth(text, font, 1.0))
-    return w
-
-
-_MISSING = _Word((), 0.0, "", None, (), ())  # sentinel for the word cache
-
-_TOKEN = re.compile(r"\n|[ \t]+|[^ \t\n]+")
-
-
-def _font_pieces(text: str, bold: bool, italic: bool, chain: FontChain) -> list[tuple[str, str]]:
-    font = chain.primary.style(bold, italic)
-    if coverage(font).issuperset(text):
-        return [(text, font)]
-    pieces: list[tuple[str, str]] = []
-    for ch in text:
-        # An uncovered character is reported by validation; set it in the primary font anyway.
-        f = chain.font_for(ch, bold, italic) or font
-        if pieces and pieces[-1][1] == f:
-            pieces[-1] = (pieces[-1][0] + ch, f)
-        else:
-            pieces.append((ch, f))
-    return pieces
-
-
-def _make_word(
-    segments: list[tuple[str, bool, bool]], space: _Piece | None, chain: FontChain
-) -> _Word | None:
-    raw: list[tuple[str, str]] = []
-    shy: list[int] = []
-    pos = 0
-    for text, bold, italic in segments:
-        if SOFT_HYPHEN in text:
-            parts = text.split(SOFT_HYPHEN)
-            for part in parts[:-1]:
-                pos += len(part)
-                shy.append(pos)
-            pos += len(parts[-1])
-            text = "".join(parts)
-        else:
-            pos += len(text)
-        if not text:
-            continue
-        for chunk, font in _font_pieces(text, bold, italic, chain):
-            if raw and raw[-1][1] == font:
-                raw[-1] = (raw[-1][0] + chunk, font)
-            else:
-                raw.append((chunk, font))
-    if not raw:
-        return None
-    pieces = tuple(_Piece(t, f, _width(t, f)) for t, f in raw)
-    text = "".join(p.text for p in pieces)
-    return _Word(
-        pieces,
-        sum(p.width for p in pieces),
-        text,
-        space,
-        tuple(sorted({p for p in shy if 0 < p < len(text)})),
-        _joined(space, pieces),
-    )
-
-
-def _joined(space: _Piece | None, pieces: tuple[_Piece, ...]) -> tuple[_Piece, ...]:
-    if space is None:
-        return pieces
-    first = pieces[0]
-    if first.font != space.font:
-        return (space, *pieces)
-    return (_Piece(" " + first.text, first.font, space.width + first.width), *pieces[1:])
-
-
-# Words recur across cards ("the", "customer"), so their pieces are kept per chain.
-_WordKey = tuple[tuple[tuple[str, bool, bool], ...], _Piece | None]
-_word_cache: dict[FontChain, dict[_WordKey, _Word | None]] = {}
-
-
-@functools.lru_cache(maxsize=4096)
-def _prepare(block: Block, chain: FontChain) -> _Prepared:
-    words = _word_cache.setdefault(chain, {})
-    if len(words) > 100_000:
-        words.clear()
-    spaces: dict[tuple[bool, bool], _Piece] = {}
-    items: list[_Word | None] = []
-    segments: list[tuple[str, bool, bool]] = []
-    space: _Piece | None = None
-    pending: _Piece | None = None  # a space seen since the last word on this line
-
-    def flush() -> None:
-        if segments:
-            key = (tuple(segments), space)
-            word = words.get(key, _MISSING)
-            if word is _MISSING:
-                word = words[key] = _make_word(segments, space, chain)
-            if word is not None:
-                items.append(word)
-            segments.clear()
-
-    for span in block.spans:
-        text = span.text.replace("\r\n", "\n").replace("\r", "\n")
-        for tok in _TOKEN.findall(text):
-            if tok == "\n":
-                flush()
-                items.append(None)
-                space = pending = None
-            elif tok[0] in " \t":
-                flush()
-                if items and items[-1] is not None:
-                    style = (span.bold, span.italic)
-                    pending = spaces.get(style)
-                    if pending is None:
-                        font = chain.font_for(" ", *style) or chain.primary.regular
-                        pending = spaces[style] = _Piece(" ", font, _width(" ", font))
-            else:
-                if not segments:
-                    space = pending
-                    pending = None
-                segments.append((tok, span.bold, span.italic))
-    flush()
-    # Trailing newlines (YAML block scalars end with one) and leading ones add no visible lines.
-    while items and items[-1] is None:
-        items.pop()
-    while items and items[0] is None:
-        items.pop(0)
-    bullet: tuple[_Piece, ...] = ()
-    indent = 0.0
-    if block.bullet:
-        raw = _font_pieces(block.bullet, False, False, chain)
-        bullet = tuple(_Piece(t, f, _width(t, f)) for t, f in raw)
-        indent = max(sum(p.width for p in bullet) + _BULLET_GAP, _MIN_INDENT)
-    fonts = {chain.primary.regular}
-    fonts.update(p.font for p in bullet)
-    for word in items:
-        if word is not None:
-            fonts.update(p.font for p in word.pieces)
-    metrics = [vertical_metrics(f) for f in sorted(fonts - {icons.ICON_FONT})]
-    return _Prepared(
-        tuple(items),
-        bullet,
-        indent,
-        max(a for a, _ in metrics),
-        max(d for _, d in metrics),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Breaking words
-
-
-@functools.lru_cache(maxsize=16)
-def _dictionary(lang: str) -> pyphen.Pyphen | None:
-    try:
-        return pyphen.Pyphen(lang=lang, left=3, right=3)
-    except KeyError:  # no patterns for this language: break at spaces and hyphens only
-        return None
-
-
-_LETTERS = re.compile(r"[^\W\d_]{6,}")
-
-
-@functools.lru_cache(maxsize=16384)
-def _break_points(
-    text: str, shy: tuple[int, ...], lang: str, hyphenate: bool
-) -> tuple[tuple[int, bool], ...]:
-    """Positions where `text` may break, each with whether a hyphen must be added there."""
-    points: dict[int, bool] = {}
-    # After a dash or slash with something on both sides ("e-mail", "and/or"), as is.
-    for i in range(2, len(text) - 1):
-        if text[i - 1] in _BREAK_AFTER:
-            points[i] = False
-    if shy:
-        # The author marked the breaks, so the dictionary is not consulted.
-        for i in shy:
-            points.setdefault(i, True)
-    elif hyphenate:
-        dic = _dictionary(lang)
-        if dic is not None:
-            for m in _LETTERS.finditer(text):
-                for p in dic.positions(m.group()):
-                    points.setdefault(m.start() + int(p), True)
-    return tuple(sorted(points.items()))
-
-
-def _split(word: _Word, at: int, hyphen: bool) -> tuple[list[_Piece], float, _Word]:
-    """Cut `word` before character `at`: the line's pieces, their width, and the rest."""
-    head: list[_Piece] = []
-    tail: list[_Piece] = []
-    pos = 0
-    for piece in word.pieces:
-        end = pos + len(piece.text)
-        if end <= at:
-            head.append(piece)
-        elif pos >= at:
-            tail.append(piece)
-        else:
-            cut = at - pos
-            a, b = piece.text[:cut], piece.text[cut:]
-            head.append(_Piece(a, piece.font, _width(a, piece.font)))
-            tail.append(_Piece(b, piece.font, _width(b, piece.font)))
-        pos = end
-    if hyphen:
-        last = head[-1]
-        head[-1] = _Piece(last.text + "-", last.font, _width(last.text + "-", last.font))
-    rest = _Word(
-        tuple(tail),
-        sum(p.width for p in tail),
-        word.text[at:],
-        None,
-        tuple(p - at for p in word.shy if p > at),
-        tuple(tail),
-    )
-    return head, sum(p.width for p in head), rest
-
-
-def _head_width(word: _Word, at: int, hyphen: bool) -> float:
-    """Width in ems of the first `at` characters of `word`, plus a hyphen if one is added."""
-    total = 0.0
-    pos = 0
-    for piece in word.pieces:
-        end = pos + len(piece.text)
-        if end < at or (end == at and not hyphen):
-            total += piece.width
-        else:
-            head = piece.text[: at - pos] + ("-" if hyphen else "")
-            return total + _width(head, piece.font)
-        pos = end
-    return total
-
-
-def _hyphen_split(
-    word: _Word, avail: float, style: TextStyle
-) -> tuple[list[_Piece], float, _Word] | None:
-    """The longest break of `word` whose first part fits in `avail` ems, if any."""
-    if avail <= 0:
-        return None
-    points = _break_points(word.text, word.shy, style.lang, style.hyphenate)
-    for at, hyphen in reversed(points):
-        if _head_width(word, at, hyphen) <= avail:
-            return _split(word, at, hyphen)
-    return None
-
-
-def _char_split(word: _Word, avail: float) -> tuple[list[_Piece], float, _Word]:
-    """Last resort for a word with no usable break: as many characters as fit, at least one."""
-    total = 0.0
-    at = 0
-    for piece in word.pieces:
-        for ch in piece.text:
-            w = _width(ch, piece.font)
-            if at > 0 and total + w > avail:
-                return _split(word, at, False)
-            total += w
-            at += 1
-    return _split(word, max(len(word.text) - 1, 1), False)
-
-
-_RawLine = tuple[list[_Piece], float]
-
-
-def _break_lines(
-    prep: _Prepared, avail: float, style: TextStyle, strict: bool, max_count: int
-) -> list[_RawLine] | None:
-    """Greedy line breaking in ems.
-
-    None when `strict` and a word had to be cut between arbitrary letters, or when more than
-    `max_count` lines would be needed (the caller already knows that cannot fit).
-    """
-    lines: list[_RawLine] = []
-    cur: list[_Piece] = []
-    cur_w = 0.0
-    limit = avail + 1e-9  # ems; keeps float noise from pushing out a word that fits exactly
-    for word in prep.items:
-        if word is None:
-            lines.append((cur, cur_w))
-            if len(lines) >= max_count:
-                return None
-            cur, cur_w = [], 0.0
-            continue
-        if cur:
-            space = word.space
-            space_w = space.width if space is not None else 0.0
-            if cur_w + space_w + word.width <= limit:
-                cur.extend(word.joined)
-                cur_w += space_w + word.width
-                continue
-            gap = avail - cur_w
-            if gap >= _HYPHEN_GAP * avail:
-                split = _hyphen_split(word, gap - space_w, style)
-                if split is not None and split[1] + space_w >= _HYPHEN_FILL * gap:
-                    head, head_w, word = split
-                    if space is not None:
-                        cur.append(space)
-                    cur.extend(head)
-                    cur_w += space_w + head_w
-            lines.append((cur, cur_w))
-            if len(lines) >= max_count:
-                return None
-            cur, cur_w = [], 0.0
-        while word.width > limit and len(word.text) > 1:
-            split = _hyphen_split(word, avail, style)
-            if split is None:
-                if strict:
-                    return None
-                split = _char_split(word, avail)
-            head, head_w, word = split
-            lines.append((head, head_w))
-            if len(lines) >= max_count:
-                return None
-        cur = list(word.pieces)
-        cur_w = word.width
-    if prep.items:
-        lines.append((cur, cur_w))
-    return lines
-
-
-# ---------------------------------------------------------------------------------------------
-# Fitting
-
-
 class _Placed(NamedTuple):
     block: int
     line_no: int  # line number within its block
@@ -663,15 +138,12 @@ class _Placed(NamedTuple):
     pieces: list[_Piece]
     width: float  # content width in ems, without the indent
 
-
 class _Attempt(NamedTuple):
     lines: list[_Placed]
     height: float
     overflow: int
 
-
 _UNLIMITED = 1 << 30
-
 
 def _attempt(
     preps: Sequence[tuple[int, Block, _Prepared]],
@@ -726,7 +198,6 @@ def _attempt(
                 overflow += 1
     return _Attempt(placed, bottom, overflow)
 
-
 @functools.lru_cache(maxsize=256)
 def _candidates(size: float, min_size: float) -> tuple[float, ...]:
     """Sizes from min_size up to size in 0.25 pt steps down from `size`, ascending."""
@@ -736,7 +207,6 @@ def _candidates(size: float, min_size: float) -> tuple[float, ...]:
         sizes.append(min_size)
     sizes.reverse()
     return tuple(sizes)
-
 
 def fit(blocks: Sequence[Block], style: TextStyle, width: float, height: float) -> Fit:
     """Lay out `blocks` in a width × height box at the largest size that fits.
@@ -783,7 +253,6 @@ def fit(blocks: Sequence[Block], style: TextStyle, width: float, height: float) 
     assert overflowing is not None  # a complete, non-strict layout always exists
     return _build(overflowing, sizes[0], preps, style, width)
 
-
 def _build(
     result: _Attempt,
     size: float,
@@ -823,11 +292,6 @@ def _build(
         lines.append(Line(placed.baseline, tuple(runs), placed.block, bullet_runs))
     return Fit(size, tuple(lines), result.height, result.overflow, width, style.align)
 
-
-# ---------------------------------------------------------------------------------------------
-# Drawing
-
-
 def draw(canvas: Canvas, fit: Fit, x: float, top: float, width: float) -> None:
     """Draw `fit` in a box whose left edge is `x` and top edge `top`, in the current fill colour.
 
@@ -860,7 +324,6 @@ def draw(canvas: Canvas, fit: Fit, x: float, top: float, width: float) -> None:
     canvas.drawText(text)
     if inline_icons:
         _draw_icons(canvas, inline_icons)
-
 
 def _draw_icons(canvas: Canvas, placed: list[tuple[float, float, Run]]) -> None:
     from deckgen.draw.svg import load_svg
