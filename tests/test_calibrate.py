@@ -13,7 +13,8 @@ import pytest
 from pypdf.generic import DictionaryObject
 
 from deckgen.outputs.calibrate import write_calibration
-from deckgen.outputs.impose import PAPER_SIZES, new_canvas
+from deckgen.outputs.impose import new_canvas
+from deckgen.units import PAPER_SIZES
 
 MM = 72 / 25.4
 

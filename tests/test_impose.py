@@ -17,15 +17,8 @@ from pypdf.generic import DictionaryObject
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.draw.faces import Face
-from deckgen.outputs.impose import (
-    PAPER_SIZES,
-    Duplex,
-    SheetPlan,
-    impose,
-    new_canvas,
-    plan_sheet,
-    sheet_count,
-)
+from deckgen.outputs.impose import Duplex, SheetPlan, impose, new_canvas, plan_sheet, sheet_count
+from deckgen.units import PAPER_SIZES
 
 MM = 72 / 25.4
 POKER = (63.5 * MM, 88.9 * MM)

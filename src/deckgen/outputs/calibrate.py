@@ -9,15 +9,8 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.outputs.impose import (
-    MARK_COLOR,
-    draw_scale_bar,
-    mm,
-    new_canvas,
-    paper_size,
-    register_label_font,
-    scale_bar_size,
-)
+from deckgen.outputs.impose import mm, new_canvas, paper_size
+from deckgen.outputs.marks import MARK_COLOR, draw_scale_bar, register_label_font, scale_bar_size
 
 REACH = 40  # mm each ruler reaches from the centre
 ARM = (REACH + 2) * mm  # a little past the last tick

@@ -13,17 +13,14 @@ from collections.abc import Callable, Sequence
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.draw.faces import Face
-from deckgen.outputs.impose import (
-    _EPS,
+from deckgen.outputs.impose import _EPS, SheetPlan, mm, paper_size
+from deckgen.outputs.marks import (
     LABEL_FONT,
     MARK_COLOR,
     MARK_WIDTH,
     PRINTER_MARGIN,
-    SheetPlan,
     _draw_notes,
     _plan_notes,
-    mm,
-    paper_size,
     register_label_font,
 )
 

@@ -2,61 +2,43 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Literal, get_args
 
-from reportlab.lib.colors import CMYKColor
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.draw.faces import Face
-from deckgen.resources import data_dir
+from deckgen.outputs.marks import (
+    INNER_MARK_LEN,
+    LABEL_FONT,
+    MARK_CLEAR,
+    MARK_GAP,
+    MARK_LEN,
+    MARK_WIDTH,
+    MIN_MARK_LEN,
+    NOTE_CLEAR,
+    PRINTER_MARGIN,
+    Side,
+    _draw_crop_marks,
+    _draw_notes,
+    _plan_notes,
+    register_label_font,
+    scale_bar_size,
+)
+from deckgen.units import PAPER_SIZES
 
 mm: float = 72 / 25.4
+
 inch: float = 72.0
 
-PAPER_SIZES: dict[str, tuple[float, float]] = {
-    "a4": (210 * mm, 297 * mm),
-    "letter": (8.5 * inch, 11 * inch),
-}
-
 Duplex = Literal["long", "short", "none"]
-Side = Literal["front", "back"]
 
-LABEL_FONT = "Lato-Regular"
-
-# Crop marks. They start MARK_GAP from the trim block, or just past the sheet bleed when that is
-# wider: a mark inside the bleed would show on any card cut a little outside its trim line.
-MARK_GAP = 2 * mm
-MARK_CLEAR = 0.5 * mm  # between the bleed edge and a mark
-MARK_LEN = 5 * mm
-MIN_MARK_LEN = 2 * mm  # shorter than this, a mark is too easy to miss when cutting
-# Most home printers cannot print the outer 4–6.35 mm of a sheet: nothing a user cuts by or reads
-# goes nearer the paper edge than this (`--printer-margin` asks for more).
-PRINTER_MARGIN = 5 * mm
-# When a margin is too thin for an outer mark (Letter above and below poker cards), the cut
-# line is marked by a tick along it, inside the block: it lies on the cut, so cutting removes it.
-INNER_MARK_LEN = 3 * mm
-MARK_HALO = 1.2  # a white line under an inner mark keeps it visible on dark card art
-MARK_WIDTH = 0.25
-# A single ink keeps hairlines crisp even when the printer's colour planes are misregistered.
-MARK_COLOR = CMYKColor(0, 0, 0, 1)
-
-# Margin notes (sheet label, scale bar).
-NOTE_SIZE = 6.5
-NOTE_COLOR = CMYKColor(0, 0, 0, 0.6)
-NOTE_CLEAR = 1.5 * mm  # between a note and the bleed, a mark or another note
-SCALE_LEN = 50 * mm
-SCALE_TEXT = "this bar is 50 mm — if not, print at 100 % (“actual size”)"
 
 _EPS = 1e-6
-
 
 @dataclass(frozen=True)
 class SheetPlan:
@@ -186,11 +168,9 @@ class SheetPlan:
             self.block_y + (self.rows - 1 - row) * self.card_h,
         )
 
-
 def _check_duplex(duplex: str) -> None:
     if duplex not in get_args(Duplex):
         raise ValueError(f"unknown duplex {duplex!r}: choose long, short or none")
-
 
 def paper_size(paper: str | tuple[float, float]) -> tuple[float, float]:
     """(width, height) in points, portrait, of a paper name or an explicit size."""
@@ -206,10 +186,8 @@ def paper_size(paper: str | tuple[float, float]) -> tuple[float, float]:
         raise ValueError(f"paper size must be positive, got {w:g} × {h:g} pt")
     return min(w, h), max(w, h)
 
-
 def _fit(room: float, card: float) -> int:
     return max(0, math.floor(room / card + _EPS))
-
 
 def plan_sheet(
     paper: str | tuple[float, float],
@@ -272,30 +250,11 @@ def plan_sheet(
         edge=margin,
     )
 
-
 def sheet_count(n_cards: int, plan: SheetPlan) -> int:
     """Number of sheets (each a front page and a back page) that `n_cards` cards need."""
     if n_cards < 0:
         raise ValueError(f"card count must not be negative, got {n_cards}")
     return -(-n_cards // plan.per_sheet)
-
-
-# --------------------------------------------------------------------------------------------
-# Fonts and canvases
-
-
-def register_label_font(name: str = LABEL_FONT) -> str:
-    """Make sure `name` is a registered, embeddable TrueType font; Lato is registered on demand."""
-    if name not in pdfmetrics.getRegisteredFontNames() and name == LABEL_FONT:
-        path = data_dir("fonts") / "lato" / "Lato-Regular.ttf"
-        pdfmetrics.registerFont(TTFont(LABEL_FONT, str(path)))
-    if name not in pdfmetrics.getRegisteredFontNames():
-        raise ValueError(f"font {name!r} is not registered with ReportLab")
-    if not isinstance(pdfmetrics.getFont(name), TTFont):
-        # The standard 14 fonts are never embedded, and print rules demand embedded fonts.
-        raise ValueError(f"font {name!r} is not an embedded TrueType font")
-    return name
-
 
 def new_canvas(
     target: str | os.PathLike[str] | IO[bytes],
@@ -311,13 +270,8 @@ def new_canvas(
     out = os.fspath(target) if isinstance(target, os.PathLike) else target
     return Canvas(out, pagesize=paper_size(paper), invariant=1, initialFontName=font)
 
-
-# --------------------------------------------------------------------------------------------
-# Drawing faces
-
 # Form XObject names per canvas, keyed by form_key; a weak map so finished canvases are freed.
 _FORMS: weakref.WeakKeyDictionary[Canvas, dict[str, str]] = weakref.WeakKeyDictionary()
-
 
 def _form_for(canvas: Canvas, face: Face) -> str | None:
     if face.form_key is None:
@@ -334,7 +288,6 @@ def _form_for(canvas: Canvas, face: Face) -> str | None:
         forms[face.form_key] = name
     return name
 
-
 def _turn(plan: SheetPlan, side: Side, duplex: Duplex) -> int:
     """Degrees (counter-clockwise) a face is turned in its slot.
 
@@ -349,7 +302,6 @@ def _turn(plan: SheetPlan, side: Side, duplex: Duplex) -> int:
     if duplex == "long":
         return -front
     return 90 if plan.rotated else 180
-
 
 def bleed_sides(
     plan: SheetPlan, index: int, filled: int, side: Side, duplex: Duplex
@@ -367,7 +319,6 @@ def bleed_sides(
     # Row 0 is the top row: the row below has the larger number.
     below, above = open_at(col, row + 1), open_at(col, row - 1)
     return open_at(col - 1, row), open_at(col + 1, row), below, above
-
 
 def _draw_face(
     canvas: Canvas,
@@ -419,260 +370,12 @@ def _draw_face(
         canvas.doForm(form)
     canvas.restoreState()
 
-
-def _draw_crop_marks(canvas: Canvas, plan: SheetPlan) -> None:
-    canvas.saveState()
-    canvas.setLineCap(0)
-    if plan.inner_marks():
-        canvas.setStrokeColor(CMYKColor(0, 0, 0, 0))
-        canvas.setLineWidth(MARK_HALO)
-        for x1, y1, x2, y2 in plan.crop_marks():
-            inside = plan.block_x - _EPS <= min(x1, x2) and max(x1, x2) <= (
-                plan.block_x + plan.block_w + _EPS) and plan.block_y - _EPS <= min(y1, y2) and (
-                max(y1, y2) <= plan.block_y + plan.block_h + _EPS)
-            if inside:
-                canvas.line(x1, y1, x2, y2)
-    canvas.setStrokeColor(MARK_COLOR)
-    canvas.setLineWidth(MARK_WIDTH)
-    canvas.setLineCap(0)
-    for x1, y1, x2, y2 in plan.crop_marks():
-        canvas.line(x1, y1, x2, y2)
-    canvas.restoreState()
-
-
-# --------------------------------------------------------------------------------------------
-# Margin notes: sheet label and scale bar
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    def grow(self, d: float) -> Rect:
-        return Rect(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d)
-
-    def overlaps(self, other: Rect) -> bool:
-        return (
-            self.x < other.x + other.w - _EPS
-            and other.x < self.x + self.w - _EPS
-            and self.y < other.y + other.h - _EPS
-            and other.y < self.y + self.h - _EPS
-        )
-
-    def within(self, other: Rect) -> bool:
-        return (
-            self.x >= other.x - _EPS
-            and self.y >= other.y - _EPS
-            and self.x + self.w <= other.x + other.w + _EPS
-            and self.y + self.h <= other.y + other.h + _EPS
-        )
-
-
-@dataclass(frozen=True)
-class NotePlace:
-    """Where a margin note goes: its footprint on the sheet and whether it reads bottom-to-top."""
-
-    rect: Rect
-    rotated: bool
-
-
-MarginSide = Literal["bottom", "top", "left", "right"]
-
-
-def keep_out(plan: SheetPlan) -> list[Rect]:
-    """What margin notes must not touch: the block with its bleed, and every crop mark."""
-    b = plan.bleed
-    areas = [Rect(plan.block_x - b, plan.block_y - b, plan.block_w + 2 * b, plan.block_h + 2 * b)]
-    half = MARK_WIDTH / 2
-    for x1, y1, x2, y2 in plan.crop_marks():
-        areas.append(
-            Rect(
-                min(x1, x2) - half,
-                min(y1, y2) - half,
-                abs(x2 - x1) + 2 * half,
-                abs(y2 - y1) + 2 * half,
-            )
-        )
-    return areas
-
-
-def _spans(cuts: list[float], lo: float, hi: float, start_first: bool) -> list[tuple[float, float]]:
-    """Stretches between neighbouring cut lines, then the whole block, then the whole paper."""
-    cells = list(itertools.pairwise(cuts))
-    return [*(cells if start_first else cells[::-1]), (cuts[0], cuts[-1]), (lo, hi)]
-
-
-def _along(spans: list[tuple[float, float]], size: float, start_first: bool) -> list[float]:
-    gap = NOTE_CLEAR + MARK_WIDTH
-    out = []
-    for lo, hi in spans:
-        near, mid, far = lo + gap, (lo + hi - size) / 2, hi - gap - size
-        out += [near, mid, far] if start_first else [far, mid, near]
-    return out
-
-
-def _candidates(
-    plan: SheetPlan, w: float, h: float, side: MarginSide, start_first: bool, edge: float
-) -> Iterator[NotePlace]:
-    gap = NOTE_CLEAR + MARK_WIDTH
-    b = plan.bleed
-    top, right = plan.block_y + plan.block_h, plan.block_x + plan.block_w
-    if side in ("bottom", "top"):
-        xs = _along(_spans(plan.cut_xs(), 0, plan.paper_w, start_first), w, start_first)
-        end = plan.mark_end("y")
-        if side == "bottom":
-            ys = [plan.block_y - b - gap - h, plan.block_y - end - gap - h, edge]
-        else:
-            ys = [top + b + gap, top + end + gap, plan.paper_h - edge - h]
-        for y in ys:
-            for x in xs:
-                yield NotePlace(Rect(x, y, w, h), rotated=False)
-    else:
-        # Turned a quarter to read bottom-to-top: the footprint is h wide and w tall.
-        ys = _along(_spans(plan.cut_ys(), 0, plan.paper_h, start_first), w, start_first)
-        end = plan.mark_end("x")
-        if side == "left":
-            xs = [plan.block_x - b - gap - h, plan.block_x - end - gap - h, edge]
-        else:
-            xs = [right + b + gap, right + end + gap, plan.paper_w - edge - h]
-        for x in xs:
-            for y in ys:
-                yield NotePlace(Rect(x, y, h, w), rotated=True)
-
-
-def place_note(
-    plan: SheetPlan,
-    w: float,
-    h: float,
-    sides: Sequence[MarginSide],
-    start_first: bool,
-    taken: Sequence[Rect] = (),
-) -> NotePlace | None:
-    """First spot in the margins, by preference, where a w × h note clears everything.
-
-    Spots hugging the bleed come first so notes stay away from the paper edge, where printers
-    cannot print; a note turns a quarter when only a side margin has room.
-    """
-    blocked = [r.grow(NOTE_CLEAR) for r in [*keep_out(plan), *taken]]
-    edge = plan.edge
-    paper = Rect(edge, edge, plan.paper_w - 2 * edge, plan.paper_h - 2 * edge)
-    for side in sides:
-        for place in _candidates(plan, w, h, side, start_first, edge):
-            if place.rect.within(paper) and not any(place.rect.overlaps(r) for r in blocked):
-                return place
-    return None
-
-
-def _text_height(font: str, size: float) -> tuple[float, float]:
-    """(height, baseline offset from the bottom) of one line of text."""
-    ascent, descent = pdfmetrics.getAscentDescent(font, size)
-    return ascent - descent, -descent
-
-
-def scale_bar_size(font: str, size: float = NOTE_SIZE) -> tuple[float, float]:
-    text_h, _ = _text_height(font, size)
-    width = max(SCALE_LEN, pdfmetrics.stringWidth(SCALE_TEXT, font, size))
-    return width, text_h + 0.8 * mm + 1.8 * mm
-
-
-def draw_scale_bar(canvas: Canvas, font: str, size: float = NOTE_SIZE) -> None:
-    """A 50 mm bar with ticks every 5 mm above a caption, lower-left at the origin."""
-    width, _ = scale_bar_size(font, size)
-    text_h, baseline = _text_height(font, size)
-    x0 = (width - SCALE_LEN) / 2
-    bar_y = text_h + 0.8 * mm
-    canvas.saveState()
-    canvas.setStrokeColor(MARK_COLOR)
-    canvas.setLineWidth(0.4)
-    canvas.setLineCap(0)
-    canvas.line(x0, bar_y, x0 + SCALE_LEN, bar_y)
-    for i in range(11):
-        tick = 1.8 if i in (0, 10) else 1.2 if i % 2 == 0 else 0.7
-        x = x0 + i * 5 * mm
-        canvas.line(x, bar_y, x, bar_y + tick * mm)
-    canvas.setFillColor(NOTE_COLOR)
-    canvas.setFont(font, size)
-    canvas.drawCentredString(width / 2, baseline, SCALE_TEXT)
-    canvas.restoreState()
-
-
-def _draw_note(canvas: Canvas, place: NotePlace, draw: Callable[[], None]) -> None:
-    canvas.saveState()
-    r = place.rect
-    if place.rotated:
-        canvas.translate(r.x + r.w, r.y)
-        canvas.rotate(90)
-    else:
-        canvas.translate(r.x, r.y)
-    draw()
-    canvas.restoreState()
-
-
-@dataclass(frozen=True)
-class _Notes:
-    title: str
-    label: NotePlace | None
-    bar: NotePlace | None
-
-
-def sheet_label(title: str, sheet: int, sheets: int, side: str) -> str:
-    # A side names what the page holds; anything else (gutter-fold) is said as it is.
-    text = f"sheet {sheet}/{sheets} · {side}s" if side in get_args(Side) else (
-        f"sheet {sheet}/{sheets} · {side}")
-    return f"{title} · {text}" if title else text
-
-
-def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str, side: str = "front",
-                ) -> _Notes:
-    """Place the scale bar, then the longest sheet label, shortening the title if it must."""
-    bar = place_note(
-        plan, *scale_bar_size(font), sides=("bottom", "top", "right", "left"), start_first=False
-    )
-    taken = [bar.rect] if bar else []
-    text_h, _ = _text_height(font, NOTE_SIZE)
-    candidates = [title] + [title[:n].rstrip() + "…" for n in range(len(title) - 1, 0, -1)] + [""]
-    for short in candidates if title else [""]:
-        widest = sheet_label(short, sheets, sheets, side)
-        w = pdfmetrics.stringWidth(widest, font, NOTE_SIZE)
-        place = place_note(
-            plan, w, text_h, sides=("bottom", "top", "left", "right"), start_first=True, taken=taken
-        )
-        if place is not None:
-            return _Notes(short, place, bar)
-    return _Notes("", None, bar)
-
-
-def _draw_notes(
-    canvas: Canvas, notes: _Notes, font: str, sheet: int, sheets: int, side: str
-) -> None:
-    if notes.bar is not None:
-        _draw_note(canvas, notes.bar, lambda: draw_scale_bar(canvas, font))
-    if notes.label is not None:
-        text = sheet_label(notes.title, sheet, sheets, side)
-        _, baseline = _text_height(font, NOTE_SIZE)
-
-        def label() -> None:
-            canvas.setFillColor(NOTE_COLOR)
-            canvas.setFont(font, NOTE_SIZE)
-            canvas.drawString(0, baseline, text)
-
-        _draw_note(canvas, notes.label, label)
-
-
-# --------------------------------------------------------------------------------------------
-# Sheets
-
-
 def page_order(n_sheets: int, duplex: Duplex) -> list[tuple[int, Side]]:
     """(sheet index, side) of every page: each front followed by its back, or all backs last."""
     _check_duplex(duplex)
     if duplex == "none":
         return [(s, "front") for s in range(n_sheets)] + [(s, "back") for s in range(n_sheets)]
     return [(s, side) for s in range(n_sheets) for side in ("front", "back")]
-
 
 def impose(
     canvas: Canvas,

@@ -13,8 +13,8 @@ import pikepdf
 from PIL import Image, ImageChops, ImageMath
 
 from deckgen.diagnostics import DeckError, Diagnostics, Pos
-from deckgen.outputs.impose import PAPER_SIZES
 from deckgen.outputs.targets import Target
+from deckgen.units import PAPER_SIZES
 
 PT_TOL = 0.75  # points: page sizes are written to a few decimals, and mm → in rounds
 MAX_FORM_DEPTH = 12  # forms inside forms; deeper nesting in an untrusted file is refused
