@@ -22,7 +22,8 @@ from deckgen.draw.images import placed_art
 from deckgen.draw.photos import LOW_DPI, photo
 from deckgen.draw.plan import _Op, _with_bleed
 from deckgen.draw.values import _card_value
-from deckgen.layout.templates import Box, Element
+from deckgen.layout.boxes import Box
+from deckgen.layout.elements import Element
 from deckgen.units import WHITE, mm
 
 if TYPE_CHECKING:

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from deckgen.deck.model import Category
 from deckgen.diagnostics import Diagnostics
-from deckgen.layout.templates import Box, Element, Layout, element_box
+from deckgen.layout.boxes import Box, element_box
+from deckgen.layout.elements import Element
+from deckgen.layout.templates import Layout
 from deckgen.units import WHITE, Color
 
 if TYPE_CHECKING:

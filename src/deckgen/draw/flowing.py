@@ -19,10 +19,8 @@ from deckgen.draw.plan import (
     _Subject,
     _text_width,
 )
-from deckgen.layout.templates import (
-    Box,
-    Element,
-)
+from deckgen.layout.boxes import Box
+from deckgen.layout.elements import Element
 from deckgen.text import typeset as tx
 from deckgen.units import WHITE, Color, mm
 

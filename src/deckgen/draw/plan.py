@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.model import Card, Category
-from deckgen.layout.templates import (
-    Box,
-    Element,
-)
+from deckgen.layout.boxes import Box
+from deckgen.layout.elements import Element
 from deckgen.text import typeset as tx
 from deckgen.units import mm, parse_color
 

@@ -48,14 +48,9 @@ from deckgen.draw.shapes import (
 )
 from deckgen.draw.values import _text_fields, _values
 from deckgen.draw.widgets import _grid, _level, _recipe
-from deckgen.layout.templates import (
-    Box,
-    Element,
-    Layout,
-    LayoutSet,
-    element_box,
-    load_layouts,
-)
+from deckgen.layout.boxes import Box, element_box
+from deckgen.layout.elements import Element
+from deckgen.layout.templates import Layout, LayoutSet, load_layouts
 from deckgen.text import typeset as tx
 from deckgen.text.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
 from deckgen.units import WHITE, Color, mm, parse_color

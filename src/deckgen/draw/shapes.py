@@ -13,11 +13,8 @@ from deckgen.deck.icons import icon_path
 from deckgen.draw import art
 from deckgen.draw.images import placed_art
 from deckgen.draw.plan import Overflow, _len, _Op, _Plan, _Subject, _text_width, _with_bleed
-from deckgen.layout.templates import (
-    TEXT_INSET,
-    Box,
-    Element,
-)
+from deckgen.layout.boxes import TEXT_INSET, Box
+from deckgen.layout.elements import Element
 from deckgen.text import typeset as tx
 from deckgen.units import WHITE, Color, mm
 

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING
 
 from deckgen.deck.model import Card, Deck
 from deckgen.draw.plan import _Subject
-from deckgen.layout.templates import (
-    Element,
-)
+from deckgen.layout.elements import Element
 
 if TYPE_CHECKING:
     from deckgen.draw.renderer import CardRenderer

@@ -10,10 +10,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.model import ROLES
 from deckgen.draw.plan import Overflow, _Op, _Plan, _Subject
-from deckgen.layout.templates import (
-    Box,
-    Element,
-)
+from deckgen.layout.boxes import Box
+from deckgen.layout.elements import Element
 from deckgen.text import typeset as tx
 from deckgen.units import WHITE, Color, mm
 
