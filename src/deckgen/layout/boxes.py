@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deckgen.layout.elements import Element
+from deckgen.layout.elements import Element, Length
 
 # Glyphs such as A, V and italics overhang their origin a little; this keeps their ink, not
 # just their origin, inside the safe zone.
 TEXT_INSET = 0.8
 
-Length = tuple[float, bool]  # (value, is_percent): percent of the card's trim height or width
 
 @dataclass(frozen=True)
 class Box:

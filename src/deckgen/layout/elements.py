@@ -8,7 +8,6 @@ from pathlib import Path
 
 from deckgen.deck import yamlsrc as ys
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
-from deckgen.layout.boxes import Length
 from deckgen.units import UnitError, parse_length
 
 ART_KINDS = ("image", "qr")  # issue 12: pictures and QR codes
@@ -39,6 +38,7 @@ ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "r
 FIELD_STYLE_KEYS = ("field", "label", "bullet", "italic", "bold", "color")
 
 NOWHERE = Pos(Path("."))
+Length = tuple[float, bool]  # (value, is_percent): percent of the card's trim height or width
 
 @dataclass(frozen=True)
 class Element:
