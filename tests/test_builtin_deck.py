@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 from PIL import Image, ImageChops
 from reportlab.pdfgen.canvas import Canvas
 
+import test_golden as golden
 from conftest import BUILTIN
 from deckgen.cli import main
 from deckgen.load import load_deck
@@ -396,3 +399,79 @@ def test_the_lower_third_shows_the_card_icon_or_the_category_icon(deck: Deck) ->
         assert isinstance(darkest, int) and darkest < 245  # a faint icon, not blank paper
     assert ImageChops.difference(web, email).getbbox() is not None
     assert ImageChops.difference(visitor, returning).getbbox() is None
+
+
+# Golden renders of the built-in deck's own design (deck/layouts/cards.yaml over the built-in
+# layouts), looked at by eye; tests/test_golden.py covers the built-in layouts themselves. The
+# cards are fixed here, in a deck that extends the built-in one without its cards, so a change
+# of wording or card count elsewhere in the deck does not move these pixels.
+GOLDEN_CARDS = """\
+cards:
+  - id: golden-standard
+    category: audiences
+    code: AU-90
+    title: Trial reader
+    subtitle: In a free trial
+    body: Has a few days to decide whether the catalogue is worth paying for.
+    prompts: [What must they experience before the trial ends?]
+  - id: golden-pictured
+    category: channels
+    code: CH-90
+    icon: mail
+    title: Email
+    subtitle: The inbox
+    body: Room for images, lists and detail. Read on the reader's schedule.
+    prompts: [Which email would a reader be sorry to miss?]
+  - id: golden-level
+    category: levels
+    code: LV-90
+    icon: component
+    level: 2
+    title: Feature
+    subtitle: Something readers can name
+    body: A named part of the product that readers would notice.
+    examples: [The "Continue reading" row]
+  - id: golden-disposition
+    category: dispositions
+    code: DI-90
+    icon: circle-help
+    title: Skeptic
+    subtitle: Doubts the payoff
+    body: Not against it, just unconvinced. Moved by evidence, not by enthusiasm.
+    prompts: [What small test would change your mind?, What result would count as proof?]
+"""
+
+
+@pytest.fixture(scope="module")
+def golden_faces(deck: Deck, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Image.Image]:
+    root = tmp_path_factory.mktemp("builtin-golden")
+    (root / "cards").mkdir()
+    ids = ", ".join(card.id for card in deck.cards)
+    (root / "deck.yaml").write_text(f"extends: {BUILTIN}\nremove: [{ids}]\n", encoding="utf-8")
+    (root / "cards" / "golden.yaml").write_text(GOLDEN_CARDS, encoding="utf-8")
+    golden_deck = load_deck(root)
+    names = [card.id.removeprefix("golden-") for card in golden_deck.cards]
+    doc = _front_pdf(golden_deck, [card.id for card in golden_deck.cards])
+    try:
+        return {f"builtin-{name}": doc[i].render(scale=golden.DPI / 72).to_pil().convert("RGB")
+                for i, name in enumerate(names)}
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("name", ["builtin-disposition", "builtin-level", "builtin-pictured",
+                                  "builtin-standard"])
+def test_builtin_face_matches_its_golden_render(golden_faces: dict[str, Image.Image], name: str,
+                                                tmp_path: Path) -> None:
+    actual = golden_faces[name]
+    reference = golden.GOLDEN / f"{name}.png"
+    if os.environ.get("DECKGEN_UPDATE_GOLDEN") == "1":
+        actual.save(reference, optimize=True)
+    assert reference.exists(), f"no reference {reference}; run with DECKGEN_UPDATE_GOLDEN=1"
+    expected = Image.open(reference).convert("RGB")
+    assert actual.size == expected.size
+    mean, changed = golden.compare(actual, expected)
+    if mean > golden.MEAN_LIMIT or changed > golden.CHANGED_LIMIT:
+        actual.save(tmp_path / f"{name}-actual.png")
+        pytest.fail(f"{name} differs from {reference.name} (mean {mean:.2f}, {changed:.1%} of "
+                    f"pixels changed); the new render is {tmp_path / (name + '-actual.png')}")

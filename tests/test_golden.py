@@ -72,30 +72,25 @@ card:
   safe: 3mm
 categories:
   - id: audiences
-    icon: users
     name: Audiences
     role: who
     question: Who is it for?
     color: "#1D5E8C"
   - id: triggers
-    icon: alarm-clock
     name: Triggers
     role: when
     question: When does it happen?
     color: "#A84B0C"
   - id: levels
-    icon: layers
     name: Levels
     question: How big is it?
     color: "#6E4B2A"
     layout: level
   - id: risks
-    icon: triangle-alert
     name: Risks
     question: What could stop us?
     color: "#A32222"
   - id: recipes
-    icon: chef-hat
     name: Recipes
     question: If this, then what?
     color: "#2E3338"
