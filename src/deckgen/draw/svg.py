@@ -33,6 +33,7 @@ from typing import Any
 from lxml import etree
 from PIL import Image
 from reportlab.graphics import renderPDF
+from reportlab.graphics.renderbase import renderScaledDrawing
 from reportlab.graphics.shapes import Drawing, Group, Shape
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfgen.canvas import Canvas
@@ -86,8 +87,22 @@ class Vector:
         canvas.saveState()
         canvas.translate(x, y)
         canvas.scale(w / self.width, h / self.height)
-        renderPDF.draw(self.drawing, canvas, 0, 0, showBoundary=False)
+        _Renderer().draw(renderScaledDrawing(self.drawing), canvas, 0, 0, showBoundary=False)
         canvas.restoreState()
+
+
+
+class _Renderer(renderPDF._PDFRenderer):  # type: ignore[misc]
+    """renderPDF without the font it sets as each drawing starts: that default (Helvetica)
+    would put an unembedded standard-14 font into every PDF with SVG art, which fails a print
+    shop's preflight. Text inside an SVG still sets its own font where it is drawn."""
+
+    def initState(self, x: float, y: float) -> None:
+        deltas = self._tracker._combined[-1]
+        deltas["transform"] = (*tuple(deltas["transform"])[:4], x, y)
+        self._tracker.push(deltas)
+        self.applyStateChanges({k: v for k, v in deltas.items()
+                                if k not in ("fontName", "fontSize")}, {})
 
 
 def is_svg(path: Path) -> bool:
