@@ -20,11 +20,13 @@ from deckgen.workbook_model import (
     ChecklistStage,
     Day,
     GlossaryEntry,
+    Group,
     Label,
     Levels,
     Materials,
     Participant,
     Phase,
+    Plan,
     RecipeRow,
     Ref,
     Role,
@@ -46,11 +48,13 @@ _MAX_MINUTES = 600  # a slot or step longer than a working day is a typo
 _ROOT_KEYS = ("title", "intro", "anatomy", "phases", "roles", "participants", "checklist",
               "materials", "agendas", "activities", "worksheets", "glossary",
               "levels", "families", "grid", "risks", "recipe", "sheets", "sections",
-              "anatomy_parts")
+              "anatomy_parts", "group")
 _PHASE_KEYS = ("id", "name", "summary")
 _ACTIVITY_KEYS = ("id", "title", "phase", "purpose", "grouping", "materials", "steps", "say",
-                  "cards", "categories", "worksheet", "output", "pitfalls")
+                  "cards", "categories", "worksheet", "output", "pitfalls", "plans")
 _STEP_KEYS = ("do", "minutes")
+_PLAN_STEP_KEYS = ("step", "do", "minutes")
+_GROUP_KEYS = ("people", "votes", "dots", "per_idea", "examples")
 _AGENDA_KEYS = ("id", "title", "summary", "days")
 _DAY_KEYS = ("title", "start", "slots")
 _SLOT_KEYS = ("activity", "title", "break", "minutes", "materials", "output", "note")
@@ -83,10 +87,10 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
     # Ids come from the raw nodes so that a reference to a broken entry is not reported twice.
     phase_ids = _raw_ids(root, "phases", diags)
     activity_ids = _raw_ids(root, "activities", diags)
-    _raw_ids(root, "agendas", diags)
+    agenda_ids = _raw_ids(root, "agendas", diags)
 
     def activity(item: Node, path: str, diags: Diagnostics) -> Activity | None:
-        return _activity(item, path, diags, phase_ids)
+        return _activity(item, path, diags, phase_ids, agenda_ids)
 
     def agenda(item: Node, path: str, diags: Diagnostics) -> Agenda | None:
         return _agenda(item, path, diags, activity_ids)
@@ -104,6 +108,7 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         activities=_list_of(root.get("activities"), "activities", diags, activity),
         worksheets=_worksheets(root.get("worksheets"), diags),
         glossary=_list_of(root.get("glossary"), "glossary", diags, _glossary_entry),
+        group=_group(root.get("group"), diags),
         levels=_levels(root.get("levels"), diags),
         anatomy_parts=_list_of(root.get("anatomy_parts"), "anatomy_parts", diags, _part,
                                max_items=12),
@@ -114,6 +119,8 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         sheets=_sheets(root.get("sheets"), diags),
         sections=_sections(root.get("sections"), diags),
     )
+    if len(diags) == before:
+        _check_slots_hold_steps(workbook, diags)
     return workbook if len(diags) == before else None
 
 
@@ -244,7 +251,7 @@ def _phase(node: Node, path: str, diags: Diagnostics) -> Phase | None:
 
 
 def _activity(node: Node, path: str, diags: Diagnostics,
-              phase_ids: list[str]) -> Activity | None:
+              phase_ids: list[str], agenda_ids: list[str]) -> Activity | None:
     entry = _entry(node, path, diags, _ACTIVITY_KEYS, ("id", "title", "purpose", "steps"))
     if entry is None:
         return None
@@ -255,6 +262,7 @@ def _activity(node: Node, path: str, diags: Diagnostics,
     phase = _ident(entry.get("phase"), join(path, "phase"), diags)
     known = _check_known(entry.get("phase"), phase, join(path, "phase"), "phase", phase_ids, diags)
     worksheet = _worksheet_kind(entry.get("worksheet"), join(path, "worksheet"), diags)
+    plans = _plans(entry.get("plans"), join(path, "plans"), diags, steps, agenda_ids)
     if act_id is None or title is None or purpose is None or not steps or not known:
         return None
     return Activity(
@@ -267,6 +275,7 @@ def _activity(node: Node, path: str, diags: Diagnostics,
         worksheet=worksheet,
         output=_field(entry, "output", path, diags),
         pitfalls=_texts(entry, "pitfalls", path, diags),
+        plans=plans,
         pos=entry.pos,
     )
 
@@ -280,6 +289,91 @@ def _step(node: Node, path: str, diags: Diagnostics) -> Step | None:
     if do is None or minutes is None:
         return None
     return Step(do, minutes, entry.pos)
+
+
+def _plans(node: Node | None, path: str, diags: Diagnostics, own: tuple[Step, ...],
+           agenda_ids: list[str]) -> tuple[Plan, ...]:
+    """`plans:` maps an agenda id to that format's steps: `{step: N}` keeps step N (its
+    minutes may change), `{do, minutes}` adds one."""
+    entry = yamlsrc.mapping(node, path, diags)
+    out: list[Plan] = []
+    for key, value in entry or ():
+        plan_path = join(path, key.value)
+        if key.value not in agenda_ids:
+            hint = did_you_mean(key.value, agenda_ids) or (
+                "known agendas: " + ", ".join(agenda_ids) if agenda_ids else "no agendas defined")
+            diags.add(key.pos, plan_path, f"no agenda '{key.value}'", hint)
+            continue
+
+        def step(item: Node, path: str, diags: Diagnostics) -> Step | None:
+            return _plan_step(item, path, diags, len(own))
+
+        steps = tuple(
+            replace(s, do=s.do or own[s.base - 1].do, minutes=s.minutes or own[s.base - 1].minutes)
+            if s.base is not None else s
+            for s in _list_of(value, plan_path, diags, step, max_items=30))
+        if steps:
+            out.append(Plan(key.value, steps, key.pos))
+    return tuple(out)
+
+
+def _plan_step(node: Node, path: str, diags: Diagnostics, step_count: int) -> Step | None:
+    entry = _entry(node, path, diags, _PLAN_STEP_KEYS, ())
+    if entry is None:
+        return None
+    if _missing(entry.get("step")):
+        if _missing(entry.get("do")) or _missing(entry.get("minutes")):
+            diags.add(entry.pos, path, "needs step: (a step number) or both do: and minutes:",
+                      "{step: 2} keeps step 2; {do: ..., minutes: 5} adds a step")
+            return None
+        return _step(node, path, diags)
+    number = yamlsrc.integer(entry.get("step"), join(path, "step"), diags, lo=1, hi=step_count)
+    if number is None:
+        return None
+    minutes = None if entry.get("minutes") is None else _minutes(entry, path, diags)
+    if entry.get("minutes") is not None and minutes is None:
+        return None
+    # The text stays the activity's own; only its minutes may change for this format.
+    return Step(_field(entry, "do", path, diags) or "", minutes or 0, entry.pos, number)
+
+
+def _group(node: Node | None, diags: Diagnostics) -> Group:
+    entry = yamlsrc.mapping(node, "group", diags)
+    if entry is None:
+        return Group()
+    yamlsrc.check_keys(entry, _GROUP_KEYS, "group", diags)
+    limits = {"people": 200, "votes": 20, "dots": 20, "per_idea": 20, "examples": 200}
+    given = {key: yamlsrc.integer(entry.get(key), join("group", key), diags, lo=1, hi=hi)
+             for key, hi in limits.items() if entry.get(key) is not None}
+    return Group(**{key: value for key, value in given.items() if value is not None})
+
+
+def _check_slots_hold_steps(workbook: Workbook, diags: Diagnostics) -> None:
+    """Every agenda gives each activity at least the minutes of its plan for that agenda."""
+    for a, agenda in enumerate(workbook.agendas):
+        given: dict[str, int] = {}
+        first: dict[str, tuple[str, Slot]] = {}
+        for d, day in enumerate(agenda.days):
+            for s, slot in enumerate(day.slots):
+                if slot.activity is None:
+                    continue
+                given[slot.activity] = given.get(slot.activity, 0) + slot.minutes
+                path = join(join(join(join(join("agendas", a), "days"), d), "slots"), s)
+                first.setdefault(slot.activity, (path, slot))
+        for act_id, minutes in given.items():
+            act = workbook.activity(act_id)
+            if act is None:
+                continue
+            plan = act.plan(agenda.id)
+            needed = plan.minutes if plan else act.minutes
+            if minutes >= needed:
+                continue
+            path, slot = first[act_id]
+            whose = f"its plan for {agenda.id}" if plan else "its steps"
+            diags.add(slot.pos, join(path, "minutes"),
+                      f"{act_id} gets {minutes} min in {agenda.id} but {whose} take {needed} min",
+                      f"lengthen the slot, or give {act_id} a plan under plans: {agenda.id}: "
+                      "that drops or shortens steps")
 
 
 def _agenda(node: Node, path: str, diags: Diagnostics,

@@ -127,6 +127,20 @@ class Step:
     do: str
     minutes: int
     pos: Pos = _NOWHERE
+    base: int | None = None  # in a plan: the number of the activity's own step it keeps
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The steps of an activity for one agenda: kept steps (maybe retimed) and added ones."""
+
+    agenda: str
+    steps: tuple[Step, ...]
+    pos: Pos = _NOWHERE
+
+    @property
+    def minutes(self) -> int:
+        return sum(step.minutes for step in self.steps)
 
 
 @dataclass(frozen=True)
@@ -144,11 +158,15 @@ class Activity:
     worksheet: str | None = None
     output: str | None = None
     pitfalls: tuple[str, ...] = ()
+    plans: tuple[Plan, ...] = ()  # per agenda id; an agenda without one runs `steps`
     pos: Pos = _NOWHERE
 
     @property
     def minutes(self) -> int:
         return sum(step.minutes for step in self.steps)
+
+    def plan(self, agenda_id: str) -> Plan | None:
+        return next((plan for plan in self.plans if plan.agenda == agenda_id), None)
 
 
 @dataclass(frozen=True)
@@ -214,6 +232,26 @@ class WorksheetSpec:
     kind: str  # one of SHEET_KINDS
     title: str | None = None  # None: the kind's own title
     note: str | None = None  # instructions printed under the title
+
+
+@dataclass(frozen=True)
+class Group:
+    """The group a workshop plans for; worksheets size their dots and boxes from it."""
+
+    people: int = 12
+    votes: int = 3  # dots each person puts on the two-by-two grid
+    dots: int = 5  # dots each person has in the final vote
+    per_idea: int = 2  # the most of them one person may put on one idea
+    examples: int = 30  # examples the landscape should have room for
+
+    @property
+    def grid_votes(self) -> int:
+        """Every grid vote can land in one quadrant, so each needs room for all of them."""
+        return self.people * self.votes
+
+    @property
+    def idea_votes(self) -> int:
+        return self.people * min(self.per_idea, self.dots)
 
 
 @dataclass(frozen=True)
@@ -287,6 +325,7 @@ class Workbook:
     activities: tuple[Activity, ...] = ()
     worksheets: tuple[WorksheetSpec, ...] | None = None  # None: the default set
     glossary: tuple[GlossaryEntry, ...] = ()
+    group: Group = field(default_factory=Group)
     # What the engine draws from this deck's own words and cards (see docs/workbook-format.md).
     levels: Levels | None = None
     anatomy_parts: tuple[AnatomyPart, ...] = ()  # none: every part the card drew, by name

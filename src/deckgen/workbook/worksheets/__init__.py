@@ -29,6 +29,7 @@ from deckgen.workbook.worksheets.decide import (
     sheet_two_by_two,
 )
 from deckgen.workbook.worksheets.explore import (
+    landscape_pages,
     sheet_card_sort,
     sheet_landscape,
     sheet_sizing_ladder,
@@ -57,6 +58,9 @@ DRAWINGS: dict[str, Draw] = {
     "parking-lot": sheet_parking_lot,
     "card-sort": sheet_card_sort,
 }
+
+# Kinds that take more than one page for the group the workbook plans for.
+PAGES: dict[str, Callable[[Context], int]] = {"landscape": landscape_pages}
 
 # Printed, in this order, when workbook.yaml has no `worksheets:` (docs/workbook-format.md).
 # A kind named here with a condition needs deck data; the others suit any deck.
@@ -107,10 +111,18 @@ def worksheets(ctx: Context) -> Flowables:
         "they let anyone rebuild the idea from the deck later."))
     out.append(_sheet_index(ctx, specs))
     for spec in specs:
-        out += new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body")
-        out.append(Heading(sheet_title(ctx, spec), ctx.st.h2, ctx, level=1))
-        out.append(ctx.p(sheet_note(ctx, spec), ctx.st.small))
-        out.append(Sheet(ctx, DRAWINGS[spec.kind]))
+        pages = PAGES.get(spec.kind, lambda ctx: 1)(ctx)
+        for page in range(pages):
+            title = sheet_title(ctx, spec)
+            out += new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body")
+            if page:
+                # Later sheets of a kind stay out of the contents: one entry per kind.
+                out.append(ctx.p(f"**{title}** · sheet {page + 1} of {pages}", ctx.st.h3))
+            else:
+                more = f" · sheet 1 of {pages}" if pages > 1 else ""
+                out.append(Heading(title + more, ctx.st.h2, ctx, level=1))
+                out.append(ctx.p(sheet_note(ctx, spec), ctx.st.small))
+            out.append(Sheet(ctx, DRAWINGS[spec.kind]))
     out.append(NextPageTemplate("body"))
     return out
 
