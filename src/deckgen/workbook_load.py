@@ -369,9 +369,9 @@ def _check_slots_hold_steps(workbook: Workbook, diags: Diagnostics) -> None:
             if minutes >= needed:
                 continue
             path, slot = first[act_id]
-            whose = f"its plan for {agenda.id}" if plan else "its steps"
+            whose = f"its plan for {agenda.id} takes" if plan else "its steps take"
             diags.add(slot.pos, join(path, "minutes"),
-                      f"{act_id} gets {minutes} min in {agenda.id} but {whose} take {needed} min",
+                      f"{act_id} gets {minutes} min in {agenda.id} but {whose} {needed} min",
                       f"lengthen the slot, or give {act_id} a plan under plans: {agenda.id}: "
                       "that drops or shortens steps")
 

@@ -219,27 +219,29 @@ def _formats_table(ctx: Context, act: Activity) -> Table | None:
 
 
 def _plan_text(act: Activity, plan: Plan | None, given: int) -> str:
+    """The plan in the order it runs: kept steps by number, added ones lettered and spelled out,
+    then the steps it drops, so the facilitator can cross them off on the facing page."""
     if plan is None:
         spare = given - act.minutes
-        extra = f"; {spare} min to spare (see the agenda's note)" if spare > 0 else ""
+        extra = f"; {minutes(spare)} to spare (see the agenda's note)" if spare > 0 else ""
         return f"All {len(act.steps)} steps as written{extra}."
-    kept = [s.base for s in plan.steps if s.base is not None]
-    parts = []
-    shown = []
-    for step in plan.steps:
-        if step.base is not None:
-            own = act.steps[step.base - 1].minutes
-            shown.append(f"{step.base}" + (f" ({step.minutes} min)" if step.minutes != own
-                                           else ""))
-    if shown:
-        parts.append("Steps " + ", ".join(shown) + ".")
-    dropped = [i for i in range(1, len(act.steps) + 1) if i not in kept]
-    for i in dropped:
-        parts.append(f"**Drop {i}:** {act.steps[i - 1].do}")
+    order: list[str] = []
+    added: list[str] = []
     for step in plan.steps:
         if step.base is None:
-            parts.append(f"**Add ({step.minutes} min):** {step.do}")
-    return " ".join(parts)
+            letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(added) % 26]
+            order.append(letter)
+            added.append(f"**{letter}** ({minutes(step.minutes)}): {step.do}")
+        else:
+            own = act.steps[step.base - 1].minutes
+            order.append(f"{step.base}" + (f" ({minutes(step.minutes)})" if step.minutes != own
+                                           else ""))
+    kept = {s.base for s in plan.steps}
+    dropped = [str(i) for i in range(1, len(act.steps) + 1) if i not in kept]
+    text = "**Run:** " + ", ".join(order) + "."
+    if dropped:
+        text += " **Drop:** " + ", ".join(dropped) + "."
+    return " ".join([text, *added])
 
 
 def _steps_table(ctx: Context, act: Activity) -> Table:

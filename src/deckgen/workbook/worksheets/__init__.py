@@ -119,9 +119,9 @@ def worksheets(ctx: Context) -> Flowables:
                 # Later sheets of a kind stay out of the contents: one entry per kind.
                 out.append(ctx.p(f"**{title}** · sheet {page + 1} of {pages}", ctx.st.h3))
             else:
-                more = f" · sheet 1 of {pages}" if pages > 1 else ""
-                out.append(Heading(title + more, ctx.st.h2, ctx, level=1))
-                out.append(ctx.p(sheet_note(ctx, spec), ctx.st.small))
+                more = f" **Sheet 1 of {pages}.**" if pages > 1 else ""
+                out.append(Heading(title, ctx.st.h2, ctx, level=1))
+                out.append(ctx.p(sheet_note(ctx, spec) + more, ctx.st.small))
             out.append(Sheet(ctx, DRAWINGS[spec.kind]))
     out.append(NextPageTemplate("body"))
     return out
