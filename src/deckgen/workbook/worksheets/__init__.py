@@ -111,7 +111,7 @@ def worksheets(ctx: Context) -> Flowables:
         "they let anyone rebuild the idea from the deck later."))
     out.append(_sheet_index(ctx, specs))
     for spec in specs:
-        pages = PAGES.get(spec.kind, lambda ctx: 1)(ctx)
+        pages = PAGES[spec.kind](ctx) if spec.kind in PAGES else 1
         for page in range(pages):
             title = sheet_title(ctx, spec)
             out += new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body")
