@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
+import textwrap
 
 import pypdf
+import pypdfium2
+import pypdfium2.raw as pdfium_c
 
 from test_workbook import build, load_workbook, make_deck
 from test_workbook_load import GOOD, parse, problems
@@ -122,3 +126,70 @@ def test_group_size_is_read_and_checked() -> None:
     assert (workbook.group.grid_votes, workbook.group.idea_votes) == (42, 28)
     found = problems(GOOD + "group: {people: 0, voters: 3}\n")
     assert {f for _, f, _, _ in found} == {"group.people", "group.voters"}
+
+
+EXAMPLE = """\
+worksheets: [recipe-builder, roadmap]
+examples:
+  - kind: recipe-builder
+    title: A recipe, filled in
+    fill:
+      name: Welcome back
+      by: Priya
+      rows:
+        - [new-visitor, Someone who came from a friend's link]
+  - kind: roadmap
+    fill:
+      notes: [[Now, Try, Send the first test to a tenth of new visitors]]
+"""
+
+
+def test_a_filled_example_prints_its_words_in_ink_and_is_marked() -> None:
+    pdf = build(make_deck(load_workbook(EXAMPLE)))
+    doc = pypdfium2.PdfDocument(pdf)
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    (recipe,) = [t for t in pages if t.startswith("EXAMPLE · RECIPE BUILDER")]
+    assert "A recipe, filled in" in recipe and "Welcome back" in recipe
+    assert "Someone who came from a friend's link" in recipe and "new-visitor" in recipe
+    (roadmap,) = [t for t in pages if t.startswith("EXAMPLE · ROADMAP")]
+    assert "Send the first test to a tenth of new visitors" in roadmap
+    # The blank sheets come first and stay blank.
+    blank = next(t for t in pages if t.lstrip().startswith("Recipe builder"))
+    assert "Welcome back" not in blank
+    # Filled words are in the pen colour, so nobody takes them for printed text.
+    index = pages.index(recipe)
+    text = doc[index].get_textpage()
+    start = text.get_text_range().index("Welcome back")
+    assert _fill_rgb(text, start) == _fill_rgb(text, start + 8)
+    r, _, b = _fill_rgb(text, start)
+    assert b > 150 and r < 60, "the example is written in a blue pen"
+    heading = text.get_text_range().index("A recipe, filled in")
+    assert max(_fill_rgb(text, heading)) < 100, "the printed words stay dark"
+
+
+def _fill_rgb(text: pypdfium2.PdfTextPage, index: int) -> tuple[int, int, int]:
+    r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+    pdfium_c.FPDFText_GetFillColor(text.raw, index, r, g, b, a)
+    return r.value, g.value, b.value
+
+
+def test_example_mistakes_are_positioned() -> None:
+    found = problems(GOOD + textwrap.dedent("""\
+        examples:
+          - kind: recipe-bulder
+            fill: {name: x}
+          - kind: risk-register
+            fill:
+              rows: [[Data quality, M, H]]
+          - kind: roadmap
+            fill:
+              notes: [[Soon, Try, A test]]
+        """))
+    assert (22, "examples[0].kind", "no filled example for worksheet 'recipe-bulder'",
+            "did you mean 'recipe-builder'?") in found
+    assert (26, "examples[1].fill.rows[0]", "has 3 cells; a row here has 6", None) in found
+    workbook, diags = parse(GOOD + "examples:\n  - kind: roadmap\n"
+                            "    fill: {notes: [[Soon, Try, A test]]}\n")
+    assert workbook is None
+    assert [(d.field, d.message) for d in diags.sorted()] == [
+        ("examples[0].fill.notes[0]", "the roadmap has no column 'Soon'")]

@@ -11,6 +11,7 @@ from deckgen import yamlsrc
 from deckgen.diagnostics import Diagnostics, did_you_mean
 from deckgen.model import Deck
 from deckgen.workbook_model import (
+    EXAMPLE_FIELDS,
     SECTION_IDS,
     SHEET_KINDS,
     WORKSHEET_KINDS,
@@ -19,6 +20,7 @@ from deckgen.workbook_model import (
     AnatomyPart,
     ChecklistStage,
     Day,
+    Example,
     GlossaryEntry,
     Group,
     Label,
@@ -48,12 +50,13 @@ _MAX_MINUTES = 600  # a slot or step longer than a working day is a typo
 _ROOT_KEYS = ("title", "intro", "anatomy", "phases", "roles", "participants", "checklist",
               "materials", "agendas", "activities", "worksheets", "glossary",
               "levels", "families", "grid", "risks", "recipe", "sheets", "sections",
-              "anatomy_parts", "group")
+              "anatomy_parts", "group", "examples")
 _PHASE_KEYS = ("id", "name", "summary")
 _ACTIVITY_KEYS = ("id", "title", "phase", "purpose", "grouping", "materials", "steps", "say",
                   "cards", "categories", "worksheet", "output", "pitfalls", "plans")
 _STEP_KEYS = ("do", "minutes")
 _PLAN_STEP_KEYS = ("step", "do", "minutes")
+_EXAMPLE_KEYS = ("kind", "title", "note", "fill")
 _GROUP_KEYS = ("people", "votes", "dots", "per_idea", "examples")
 _AGENDA_KEYS = ("id", "title", "summary", "days")
 _DAY_KEYS = ("title", "start", "slots")
@@ -109,6 +112,7 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         worksheets=_worksheets(root.get("worksheets"), diags),
         glossary=_list_of(root.get("glossary"), "glossary", diags, _glossary_entry),
         group=_group(root.get("group"), diags),
+        examples=_list_of(root.get("examples"), "examples", diags, _example, max_items=20),
         levels=_levels(root.get("levels"), diags),
         anatomy_parts=_list_of(root.get("anatomy_parts"), "anatomy_parts", diags, _part,
                                max_items=12),
@@ -121,6 +125,7 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
     )
     if len(diags) == before:
         _check_slots_hold_steps(workbook, diags)
+        _check_roadmap_notes(workbook, diags)
     return workbook if len(diags) == before else None
 
 
@@ -136,6 +141,9 @@ def check_workbook_refs(workbook: Workbook, deck: Deck, diags: Diagnostics) -> N
         _check_ref(workbook.risks, "risks", "category", category_ids, diags)
     if workbook.levels is not None and workbook.levels.category is not None:
         _check_ref(workbook.levels.category, "levels.category", "category", category_ids, diags)
+    for i, example in enumerate(workbook.examples):
+        for ref in example.refs:
+            _check_ref(ref, join(join("examples", i), "fill"), "card", card_ids, diags)
     for i, act in enumerate(workbook.activities):
         path = join("activities", i)
         for j, ref in enumerate(act.cards):
@@ -346,6 +354,90 @@ def _group(node: Node | None, diags: Diagnostics) -> Group:
     given = {key: yamlsrc.integer(entry.get(key), join("group", key), diags, lo=1, hi=hi)
              for key, hi in limits.items() if entry.get(key) is not None}
     return Group(**{key: value for key, value in given.items() if value is not None})
+
+
+def _example(node: Node, path: str, diags: Diagnostics) -> Example | None:
+    entry = _entry(node, path, diags, _EXAMPLE_KEYS, ("kind", "fill"))
+    if entry is None:
+        return None
+    kind_node = entry.get("kind")
+    kind = yamlsrc.text(kind_node, join(path, "kind"), diags, max_len=80)
+    if kind is None or kind_node is None:
+        return None
+    if kind not in EXAMPLE_FIELDS:
+        hint = did_you_mean(kind, EXAMPLE_FIELDS) or "one of " + ", ".join(EXAMPLE_FIELDS)
+        diags.add(kind_node.pos, join(path, "kind"), f"no filled example for worksheet '{kind}'",
+                  hint)
+        return None
+    fields = EXAMPLE_FIELDS[kind]
+    fill_path = join(path, "fill")
+    fill = yamlsrc.mapping(entry.get("fill"), fill_path, diags)
+    if fill is None:
+        return None
+    yamlsrc.check_keys(fill, fields, fill_path, diags)
+    texts: dict[str, str] = {}
+    rows: dict[str, tuple[tuple[str, ...], ...]] = {}
+    refs: list[Ref] = []
+    for key, cells in fields.items():
+        value = fill.get(key)
+        if value is None:
+            continue
+        if cells == 0:
+            text = yamlsrc.text(value, join(fill_path, key), diags, max_len=400)
+            if text is not None:
+                texts[key] = text
+            continue
+        read = _example_row(cells)
+        rows[key] = _list_of(value, join(fill_path, key), diags, read, max_items=12)
+    # Card ids a filled sheet writes in its id boxes must be cards of the deck.
+    if kind == "recipe-builder":
+        refs += _row_refs(fill.get("rows"), 0)
+    if kind == "jtbd-pitch":
+        refs += _row_refs(fill.get("cards"), None)
+    return Example(kind, _field(entry, "title", path, diags, max_len=120),
+                   _field(entry, "note", path, diags), texts, rows, tuple(refs), entry.pos)
+
+
+def _example_row(cells: int) -> Callable[[Node, str, Diagnostics], tuple[str, ...] | None]:
+    def read(node: Node, path: str, diags: Diagnostics) -> tuple[str, ...] | None:
+        if cells == 1:
+            text = yamlsrc.text(node, path, diags, max_len=400)
+            return None if text is None else (text,)
+        values = yamlsrc.text_list(node, path, diags)
+        if not isinstance(node, yamlsrc.Seq):
+            return None
+        if len(values) != cells:
+            diags.add(node.pos, path, f"has {len(values)} cells; a row here has {cells}")
+            return None
+        return values
+    return read
+
+
+def _row_refs(node: Node | None, column: int | None) -> list[Ref]:
+    """The scalars of a list (or of one column of a list of rows), as card references."""
+    out: list[Ref] = []
+    for item in node if isinstance(node, yamlsrc.Seq) else ():
+        cell: Node | None = item
+        if column is not None:
+            cells = list(item) if isinstance(item, yamlsrc.Seq) else []
+            cell = cells[column] if len(cells) > column else None
+        if isinstance(cell, Scalar) and not cell.null and cell.value:
+            out.append(Ref(cell.value, cell.pos))
+    return out
+
+
+def _check_roadmap_notes(workbook: Workbook, diags: Diagnostics) -> None:
+    """A filled roadmap's notes name a column and a lane the sheet prints."""
+    own = workbook.sheets.get("roadmap")
+    words = {**SHEET_KINDS["roadmap"].words, **(own.words if own else {})}
+    for i, example in enumerate(workbook.examples):
+        for j, (column, lane, _) in enumerate(example.rows.get("notes", ())):
+            path = join(join(join("examples", i), "fill.notes"), j)
+            for value, slot in ((column, "columns"), (lane, "lanes")):
+                names = [label.name for label in words[slot]]
+                if value.casefold() not in (name.casefold() for name in names):
+                    diags.add(example.pos, path, f"the roadmap has no {slot[:-1]} '{value}'",
+                              did_you_mean(value, names) or "one of " + ", ".join(names))
 
 
 def _check_slots_hold_steps(workbook: Workbook, diags: Diagnostics) -> None:

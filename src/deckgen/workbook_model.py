@@ -254,6 +254,32 @@ class Group:
         return self.people * min(self.per_idea, self.dots)
 
 
+# What a filled-in example of each kind may fill: 0 for one text, n for a list of n-cell rows.
+EXAMPLE_FIELDS: dict[str, dict[str, int]] = {
+    "recipe-builder": {"name": 0, "by": 0, "rows": 2},  # rows: card id, the words
+    "risk-register": {"rows": 6},  # risk, likelihood, impact, first step, owner, by when
+    "jtbd-pitch": {"title": 0, "when": 0, "want": 0, "so": 0, "measure": 0, "size": 0,
+                   "cards": 1, "boxes": 1, "by": 0, "date": 0},
+    "roadmap": {"notes": 3},  # column name, lane name, the note
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worksheet printed a second time, filled in with a worked example."""
+
+    kind: str  # one of EXAMPLE_FIELDS
+    title: str | None = None
+    note: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    refs: tuple[Ref, ...] = ()  # the card ids it names, checked against the deck
+    pos: Pos = _NOWHERE
+
+    def text(self, key: str) -> str:
+        return self.texts.get(key, "")
+
+
 @dataclass(frozen=True)
 class GlossaryEntry:
     term: str
@@ -326,6 +352,7 @@ class Workbook:
     worksheets: tuple[WorksheetSpec, ...] | None = None  # None: the default set
     glossary: tuple[GlossaryEntry, ...] = ()
     group: Group = field(default_factory=Group)
+    examples: tuple[Example, ...] = ()
     # What the engine draws from this deck's own words and cards (see docs/workbook-format.md).
     levels: Levels | None = None
     anatomy_parts: tuple[AnatomyPart, ...] = ()  # none: every part the card drew, by name

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, NextPageTemplate, Paragraph, Table
 
 from deckgen.model import Deck
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table
-from deckgen.workbook.context import Context, Flowables
+from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import (
     deck_families,
     deck_levels,
@@ -40,7 +42,7 @@ from deckgen.workbook.worksheets.plan import (
     sheet_recipe_builder,
     sheet_roadmap,
 )
-from deckgen.workbook_model import SHEET_KINDS, WorksheetSpec
+from deckgen.workbook_model import SHEET_KINDS, Example, WorksheetSpec
 
 Draw = Callable[[Canvas, Context, float, float], None]
 
@@ -57,6 +59,14 @@ DRAWINGS: dict[str, Draw] = {
     "roadmap": sheet_roadmap,
     "parking-lot": sheet_parking_lot,
     "card-sort": sheet_card_sort,
+}
+
+# The kinds that can be printed again, filled in with an example from workbook.yaml.
+FILLED: dict[str, Callable[..., None]] = {
+    "recipe-builder": sheet_recipe_builder,
+    "risk-register": sheet_risk_register,
+    "jtbd-pitch": sheet_jtbd_pitch,
+    "roadmap": sheet_roadmap,
 }
 
 # Kinds that take more than one page for the group the workbook plans for.
@@ -123,8 +133,22 @@ def worksheets(ctx: Context) -> Flowables:
                 out.append(Heading(title, ctx.st.h2, ctx, level=1))
                 out.append(ctx.p(sheet_note(ctx, spec) + more, ctx.st.small))
             out.append(Sheet(ctx, DRAWINGS[spec.kind]))
+        for example in (e for e in ctx.wb.examples if e.kind == spec.kind):
+            out += _example_page(ctx, spec, example)
     out.append(NextPageTemplate("body"))
     return out
+
+
+def _example_page(ctx: Context, spec: WorksheetSpec, example: Example) -> Flowables:
+    """The sheet again, filled in by the deck's example and marked as one in ink."""
+    kicker = ParagraphStyle("example-kicker", parent=ctx.st.kicker, textColor=rl(ctx.pal.ink))
+    title = example.title or sheet_title(ctx, spec)
+    return [*new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body"),
+            ctx.p(f"EXAMPLE  ·  {sheet_title(ctx, spec).upper()}", kicker),
+            ctx.p(f"**{title}**", ctx.st.h3),
+            ctx.p(example.note or "A filled-in sheet to show the room what good looks like.",
+                  ctx.st.small),
+            Sheet(ctx, partial(FILLED[spec.kind], fill=example))]
 
 
 def _sheet_index(ctx: Context, specs: Sequence[WorksheetSpec]) -> Table:

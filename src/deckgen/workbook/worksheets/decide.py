@@ -19,9 +19,13 @@ from deckgen.workbook.worksheets.draw import (
     draw_box,
     draw_dots,
     draw_label,
+    example_watermark,
     grid_table,
+    pen,
+    pen_block,
     write_line,
 )
+from deckgen.workbook_model import Example
 
 
 def sheet_two_by_two(c: Canvas, ctx: Context, w: float, h: float) -> None:
@@ -116,7 +120,10 @@ def _grid_axes(card: Card | None) -> tuple[tuple[str, str], tuple[str, str]]:
     return (axes[0] if axes else blank), blank
 
 
-def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
+def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float,
+                        fill: Example | None = None) -> None:
+    if fill:
+        example_watermark(c, ctx, w, h)
     risks = risk_titles(ctx.deck)
     top = h
     if risks:
@@ -127,7 +134,37 @@ def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
     cols = [("Risk or barrier", 0.26), ("Likelihood", 0.11), (IMPACT, 0.11),
             ("Mitigation: the first concrete step", 0.30), (OWNER, 0.13), ("By when", 0.09)]
     rows = 9
-    grid_table(c, ctx, cols, w, top, rows=rows, row_h=(top - mm(10)) / rows, dots_for=(1, 2))
+    row_h = (top - mm(10)) / rows
+    grid_table(c, ctx, cols, w, top, rows=rows, row_h=row_h, dots_for=(1, 2))
+    if fill:
+        _fill_register(c, ctx, fill, [frac for _, frac in cols], w, top - mm(8), row_h)
+
+
+def _fill_register(c: Canvas, ctx: Context, fill: Example, fracs: Sequence[float], w: float,
+                   top: float, row_h: float) -> None:
+    """Example rows: words in the text columns, a ring round L, M or H in the rating ones."""
+    xs = [sum(fracs[:i]) * w for i in range(len(fracs) + 1)]
+    for r, row in enumerate(fill.rows.get("rows", ())[:9]):
+        y = top - r * row_h
+        for col, value in enumerate(row):
+            if col in (1, 2):
+                _ring(c, ctx, xs[col] + mm(2), y - row_h / 2, value)
+            elif col in (0, 3):
+                pen_block(c, ctx, value, xs[col] + mm(2), y - mm(1.5), xs[col + 1] - xs[col]
+                          - mm(4), row_h - mm(2), size=8.5)
+            else:
+                pen(c, ctx, xs[col] + mm(2), y - row_h / 2 - mm(1.2), value, 8.5,
+                    xs[col + 1] - xs[col] - mm(4))
+
+
+def _ring(c: Canvas, ctx: Context, x: float, y: float, rating: str) -> None:
+    # Matches draw_lmh's circles: L, M, H from the left.
+    index = "LMH".find(rating.strip()[:1].upper())
+    if index < 0:
+        return
+    c.setStrokeColor(rl(ctx.pal.ink))
+    c.setLineWidth(1.3)
+    c.circle(x + mm(2.6) + index * mm(6.5), y, mm(3.0), stroke=1, fill=0)
 
 
 def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
