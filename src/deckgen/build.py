@@ -26,9 +26,11 @@ from deckgen.outputs import (
     write_print_shop,
     write_workbook_pdf,
 )
+from deckgen.remote import write_remote
 from deckgen.render import CardRenderer
 from deckgen.target_outputs import TargetFailed, check_target, write_target
 from deckgen.targets import Target, load_targets, pick
+from deckgen.tuckbox import write_tuckbox
 
 # Far beyond any workshop deck (tens to hundreds of cards), yet small enough that the largest
 # output stays within a laptop's memory and minutes: ReportLab holds a whole PDF in memory until
@@ -135,6 +137,11 @@ def _write(deck: Deck, renderer: CardRenderer, stage: Path, wanted: list[str],
     if "png" in wanted:
         write_pngs(stage / FILENAMES["print-shop"], stage / FILENAMES["png"], png_names(deck),
                    options.jobs, progress)
+    # The workshop kit: a remote folder and a tuck box, each from its own module.
+    if "remote" in wanted:
+        write_remote(deck, renderer, stage / FILENAMES["remote"], options.jobs, progress)
+    if "tuckbox" in wanted:
+        write_tuckbox(deck, stage / FILENAMES["tuckbox"], options.paper or deck.paper)
 
 
 def _check_size(deck: Deck, diags: Diagnostics) -> None:

@@ -12,6 +12,7 @@ from deckgen.diagnostics import Diagnostics, did_you_mean
 from deckgen.model import Deck
 from deckgen.workbook_model import (
     EXAMPLE_FIELDS,
+    REMOTE_STRETCH,
     SECTION_IDS,
     SHEET_KINDS,
     WORKSHEET_KINDS,
@@ -58,7 +59,7 @@ _STEP_KEYS = ("do", "minutes")
 _PLAN_STEP_KEYS = ("step", "do", "minutes")
 _EXAMPLE_KEYS = ("kind", "title", "note", "fill")
 _GROUP_KEYS = ("people", "votes", "dots", "per_idea", "examples")
-_AGENDA_KEYS = ("id", "title", "summary", "days")
+_AGENDA_KEYS = ("id", "title", "summary", "days", "remote")
 _DAY_KEYS = ("title", "start", "slots")
 _SLOT_KEYS = ("activity", "title", "break", "minutes", "materials", "output", "note")
 _ROLE_KEYS = ("name", "count", "does")
@@ -126,6 +127,7 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
     if len(diags) == before:
         _check_slots_hold_steps(workbook, diags)
         _check_roadmap_notes(workbook, diags)
+        _check_remote_breaks(workbook, diags)
     return workbook if len(diags) == before else None
 
 
@@ -426,6 +428,23 @@ def _row_refs(node: Node | None, column: int | None) -> list[Ref]:
     return out
 
 
+def _check_remote_breaks(workbook: Workbook, diags: Diagnostics) -> None:
+    """Online, nobody sits through more than REMOTE_STRETCH minutes without a break."""
+    for a, agenda in enumerate(workbook.agendas):
+        if not agenda.remote:
+            continue
+        for d, day in enumerate(agenda.days):
+            stretch = 0
+            for s, slot in enumerate(day.slots):
+                stretch = 0 if slot.is_break else stretch + slot.minutes
+                if stretch > REMOTE_STRETCH:
+                    path = join(join(join(join(join("agendas", a), "days"), d), "slots"), s)
+                    diags.add(slot.pos, path, f"{stretch} min without a break in a remote "
+                              f"agenda; online, the limit is {REMOTE_STRETCH}",
+                              "add a break of 5 to 10 minutes before this slot, or split it")
+                    stretch = 0
+
+
 def _check_roadmap_notes(workbook: Workbook, diags: Diagnostics) -> None:
     """A filled roadmap's notes name a column and a lane the sheet prints."""
     own = workbook.sheets.get("roadmap")
@@ -483,7 +502,8 @@ def _agenda(node: Node, path: str, diags: Diagnostics,
     if agenda_id is None or title is None or not days:
         return None
     days = tuple(d if d.title else replace(d, title=f"Day {n}") for n, d in enumerate(days, 1))
-    return Agenda(agenda_id, title, days, summary)
+    return Agenda(agenda_id, title, days, summary,
+                  _flag(entry.get("remote"), join(path, "remote"), diags))
 
 
 def _day(node: Node, path: str, diags: Diagnostics, activity_ids: list[str]) -> Day | None:

@@ -194,12 +194,17 @@ class Day:
         return self.start + sum(slot.minutes for slot in self.slots)
 
 
+# An online session needs a break at least this often (minutes): screens tire people sooner.
+REMOTE_STRETCH = 60
+
+
 @dataclass(frozen=True)
 class Agenda:
     id: str
     title: str
     days: tuple[Day, ...]
     summary: str | None = None
+    remote: bool = False  # run online: the remote kit prints it, and breaks are checked
 
 
 @dataclass(frozen=True)
