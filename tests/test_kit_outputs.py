@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -113,11 +114,11 @@ def test_tuck_box_panels_are_the_card_size_plus_play_and_the_deck_thickness(
     reader = pypdf.PdfReader(out / "tuckbox.pdf")
     assert len(reader.pages) == 1  # a thin deck fits one sheet
     xs, ys = _fold_lines(reader.pages[0])
-    widths = [round((b - a) / mm(1), 2) for a, b in zip(xs, xs[1:], strict=False)]
+    widths = [round((b - a) / mm(1), 2) for a, b in itertools.pairwise(xs)]
     depth = 33 * STOCK_MM + 1  # 33 printed cards, plus a millimetre of play
     # Folds between side | front | side | back | glue flap: front, side and back lie between.
     assert widths == pytest.approx([63.5 + 1.5, depth, 63.5 + 1.5], abs=0.02)
-    heights = [round((b - a) / mm(1), 2) for a, b in zip(ys, ys[1:], strict=False)]
+    heights = [round((b - a) / mm(1), 2) for a, b in itertools.pairwise(ys)]
     assert pytest.approx(88.9 + 1.5, abs=0.02) in heights
     text = reader.pages[0].extract_text()
     assert "33 cards at 0.32 mm" in text and "Test Deck" in text
