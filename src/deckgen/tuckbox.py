@@ -11,6 +11,7 @@ and gives the box's size instead.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,8 @@ TUCK = mm(16)  # the flap that tucks into the front
 GLUE = mm(10)  # glue flaps and tabs
 MARGIN = mm(8)  # what a home printer leaves blank, with room to cut
 _INK = Color((0.1, 0.1, 0.1))
+_PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ def write_tuckbox(deck: Deck, out: Path, paper: str) -> None:
     canvas.setProducer("deckgen")
     placed = layout(box, size)
     if placed is None:
+        log.warning("tuckbox.pdf: %s; it does not fit %s paper even in two pieces, and the "
+                    "page says so", _caption(box), _PAPER_NAMES.get(paper, paper))
         _too_big(canvas, deck, box, size, paper, fonts.bold, fonts.regular)
     else:
         for n, (piece, landscape) in enumerate(placed, 1):
@@ -153,8 +158,9 @@ def _too_big(c: Canvas, deck: Deck, box: Box, size: tuple[float, float], paper: 
     c.drawString(MARGIN * 2, size[1] - MARGIN * 4, f"{deck.title}: the tuck box does not fit")
     c.setFont(regular, 10)
     c.drawString(MARGIN * 2, size[1] - MARGIN * 4 - 20, _caption(box) + ".")
+    name = _PAPER_NAMES.get(paper, paper)
     c.drawString(MARGIN * 2, size[1] - MARGIN * 4 - 34,
-                 f"Even split in two pieces, a piece is larger than {paper.upper()} paper. "
+                 f"Even split in two pieces, a piece is larger than {name} paper. "
                  "Print the deck in two boxes, or use a larger sheet.")
     c.showPage()
 
