@@ -187,7 +187,9 @@ def test_the_built_in_workbook_is_clean() -> None:
     check_workbook_refs(workbook, load_deck(data_dir("deck")), diags)
     assert not diags, diags.format()
     assert {a.phase for a in workbook.activities} == {"kickstart", "plan", "work"}
-    assert [a.title for a in workbook.agendas] == ["One day", "Two days", "Three days"]
+    assert [a.title for a in workbook.agendas] == ["One day", "Two days", "Three days",
+                                                   "Remote, five sessions"]
+    assert [a.remote for a in workbook.agendas] == [False, False, False, True]
     for agenda in workbook.agendas:
         for day in agenda.days:
             assert day.start >= 8 * 60 and day.end <= 17 * 60 + 30, (agenda.id, day.title)

@@ -10,6 +10,8 @@ from typing import TypeVar
 from deckgen.deck import yamlsrc
 from deckgen.deck.model import Deck
 from deckgen.deck.workbook_model import (
+    EXAMPLE_FIELDS,
+    REMOTE_STRETCH,
     SECTION_IDS,
     SHEET_KINDS,
     WORKSHEET_KINDS,
@@ -18,12 +20,15 @@ from deckgen.deck.workbook_model import (
     AnatomyPart,
     ChecklistStage,
     Day,
+    Example,
     GlossaryEntry,
+    Group,
     Label,
     Levels,
     Materials,
     Participant,
     Phase,
+    Plan,
     RecipeRow,
     Ref,
     Role,
@@ -46,12 +51,15 @@ _MAX_MINUTES = 600  # a slot or step longer than a working day is a typo
 _ROOT_KEYS = ("title", "intro", "anatomy", "phases", "roles", "participants", "checklist",
               "materials", "agendas", "activities", "worksheets", "glossary",
               "levels", "families", "grid", "risks", "recipe", "sheets", "sections",
-              "anatomy_parts")
+              "anatomy_parts", "group", "examples")
 _PHASE_KEYS = ("id", "name", "summary")
 _ACTIVITY_KEYS = ("id", "title", "phase", "purpose", "grouping", "materials", "steps", "say",
-                  "cards", "categories", "worksheet", "output", "pitfalls")
+                  "cards", "categories", "worksheet", "output", "pitfalls", "plans")
 _STEP_KEYS = ("do", "minutes")
-_AGENDA_KEYS = ("id", "title", "summary", "days")
+_PLAN_STEP_KEYS = ("step", "do", "minutes")
+_EXAMPLE_KEYS = ("kind", "title", "note", "fill")
+_GROUP_KEYS = ("people", "votes", "dots", "per_idea", "examples")
+_AGENDA_KEYS = ("id", "title", "summary", "days", "remote")
 _DAY_KEYS = ("title", "start", "slots")
 _SLOT_KEYS = ("activity", "title", "break", "minutes", "materials", "output", "note")
 _ROLE_KEYS = ("name", "count", "does")
@@ -83,10 +91,10 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
     # Ids come from the raw nodes so that a reference to a broken entry is not reported twice.
     phase_ids = _raw_ids(root, "phases", diags)
     activity_ids = _raw_ids(root, "activities", diags)
-    _raw_ids(root, "agendas", diags)
+    agenda_ids = _raw_ids(root, "agendas", diags)
 
     def activity(item: Node, path: str, diags: Diagnostics) -> Activity | None:
-        return _activity(item, path, diags, phase_ids)
+        return _activity(item, path, diags, phase_ids, agenda_ids)
 
     def agenda(item: Node, path: str, diags: Diagnostics) -> Agenda | None:
         return _agenda(item, path, diags, activity_ids)
@@ -104,6 +112,8 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         activities=_list_of(root.get("activities"), "activities", diags, activity),
         worksheets=_worksheets(root.get("worksheets"), diags),
         glossary=_list_of(root.get("glossary"), "glossary", diags, _glossary_entry),
+        group=_group(root.get("group"), diags),
+        examples=_list_of(root.get("examples"), "examples", diags, _example, max_items=20),
         levels=_levels(root.get("levels"), diags),
         anatomy_parts=_list_of(root.get("anatomy_parts"), "anatomy_parts", diags, _part,
                                max_items=12),
@@ -114,6 +124,10 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         sheets=_sheets(root.get("sheets"), diags),
         sections=_sections(root.get("sections"), diags),
     )
+    if len(diags) == before:
+        _check_slots_hold_steps(workbook, diags)
+        _check_roadmap_notes(workbook, diags)
+        _check_remote_breaks(workbook, diags)
     return workbook if len(diags) == before else None
 
 
@@ -129,6 +143,9 @@ def check_workbook_refs(workbook: Workbook, deck: Deck, diags: Diagnostics) -> N
         _check_ref(workbook.risks, "risks", "category", category_ids, diags)
     if workbook.levels is not None and workbook.levels.category is not None:
         _check_ref(workbook.levels.category, "levels.category", "category", category_ids, diags)
+    for i, example in enumerate(workbook.examples):
+        for ref in example.refs:
+            _check_ref(ref, join(join("examples", i), "fill"), "card", card_ids, diags)
     for i, act in enumerate(workbook.activities):
         path = join("activities", i)
         for j, ref in enumerate(act.cards):
@@ -244,7 +261,7 @@ def _phase(node: Node, path: str, diags: Diagnostics) -> Phase | None:
 
 
 def _activity(node: Node, path: str, diags: Diagnostics,
-              phase_ids: list[str]) -> Activity | None:
+              phase_ids: list[str], agenda_ids: list[str]) -> Activity | None:
     entry = _entry(node, path, diags, _ACTIVITY_KEYS, ("id", "title", "purpose", "steps"))
     if entry is None:
         return None
@@ -255,6 +272,7 @@ def _activity(node: Node, path: str, diags: Diagnostics,
     phase = _ident(entry.get("phase"), join(path, "phase"), diags)
     known = _check_known(entry.get("phase"), phase, join(path, "phase"), "phase", phase_ids, diags)
     worksheet = _worksheet_kind(entry.get("worksheet"), join(path, "worksheet"), diags)
+    plans = _plans(entry.get("plans"), join(path, "plans"), diags, steps, agenda_ids)
     if act_id is None or title is None or purpose is None or not steps or not known:
         return None
     return Activity(
@@ -267,6 +285,7 @@ def _activity(node: Node, path: str, diags: Diagnostics,
         worksheet=worksheet,
         output=_field(entry, "output", path, diags),
         pitfalls=_texts(entry, "pitfalls", path, diags),
+        plans=plans,
         pos=entry.pos,
     )
 
@@ -280,6 +299,192 @@ def _step(node: Node, path: str, diags: Diagnostics) -> Step | None:
     if do is None or minutes is None:
         return None
     return Step(do, minutes, entry.pos)
+
+
+def _plans(node: Node | None, path: str, diags: Diagnostics, own: tuple[Step, ...],
+           agenda_ids: list[str]) -> tuple[Plan, ...]:
+    """`plans:` maps an agenda id to that format's steps: `{step: N}` keeps step N (its
+    minutes may change), `{do, minutes}` adds one."""
+    entry = yamlsrc.mapping(node, path, diags)
+    out: list[Plan] = []
+    for key, value in entry or ():
+        plan_path = join(path, key.value)
+        if key.value not in agenda_ids:
+            hint = did_you_mean(key.value, agenda_ids) or (
+                "known agendas: " + ", ".join(agenda_ids) if agenda_ids else "no agendas defined")
+            diags.add(key.pos, plan_path, f"no agenda '{key.value}'", hint)
+            continue
+
+        def step(item: Node, path: str, diags: Diagnostics) -> Step | None:
+            return _plan_step(item, path, diags, len(own))
+
+        steps = tuple(
+            replace(s, do=s.do or own[s.base - 1].do, minutes=s.minutes or own[s.base - 1].minutes)
+            if s.base is not None else s
+            for s in _list_of(value, plan_path, diags, step, max_items=30))
+        if steps:
+            out.append(Plan(key.value, steps, key.pos))
+    return tuple(out)
+
+
+def _plan_step(node: Node, path: str, diags: Diagnostics, step_count: int) -> Step | None:
+    entry = _entry(node, path, diags, _PLAN_STEP_KEYS, ())
+    if entry is None:
+        return None
+    if _missing(entry.get("step")):
+        if _missing(entry.get("do")) or _missing(entry.get("minutes")):
+            diags.add(entry.pos, path, "needs step: (a step number) or both do: and minutes:",
+                      "{step: 2} keeps step 2; {do: ..., minutes: 5} adds a step")
+            return None
+        return _step(node, path, diags)
+    number = yamlsrc.integer(entry.get("step"), join(path, "step"), diags, lo=1, hi=step_count)
+    if number is None:
+        return None
+    minutes = None if entry.get("minutes") is None else _minutes(entry, path, diags)
+    if entry.get("minutes") is not None and minutes is None:
+        return None
+    # The text stays the activity's own; only its minutes may change for this format.
+    return Step(_field(entry, "do", path, diags) or "", minutes or 0, entry.pos, number)
+
+
+def _group(node: Node | None, diags: Diagnostics) -> Group:
+    entry = yamlsrc.mapping(node, "group", diags)
+    if entry is None:
+        return Group()
+    yamlsrc.check_keys(entry, _GROUP_KEYS, "group", diags)
+    limits = {"people": 200, "votes": 20, "dots": 20, "per_idea": 20, "examples": 200}
+    given = {key: yamlsrc.integer(entry.get(key), join("group", key), diags, lo=1, hi=hi)
+             for key, hi in limits.items() if entry.get(key) is not None}
+    return Group(**{key: value for key, value in given.items() if value is not None})
+
+
+def _example(node: Node, path: str, diags: Diagnostics) -> Example | None:
+    entry = _entry(node, path, diags, _EXAMPLE_KEYS, ("kind", "fill"))
+    if entry is None:
+        return None
+    kind_node = entry.get("kind")
+    kind = yamlsrc.text(kind_node, join(path, "kind"), diags, max_len=80)
+    if kind is None or kind_node is None:
+        return None
+    if kind not in EXAMPLE_FIELDS:
+        hint = did_you_mean(kind, EXAMPLE_FIELDS) or "one of " + ", ".join(EXAMPLE_FIELDS)
+        diags.add(kind_node.pos, join(path, "kind"), f"no filled example for worksheet '{kind}'",
+                  hint)
+        return None
+    fields = EXAMPLE_FIELDS[kind]
+    fill_path = join(path, "fill")
+    fill = yamlsrc.mapping(entry.get("fill"), fill_path, diags)
+    if fill is None:
+        return None
+    yamlsrc.check_keys(fill, fields, fill_path, diags)
+    texts: dict[str, str] = {}
+    rows: dict[str, tuple[tuple[str, ...], ...]] = {}
+    refs: list[Ref] = []
+    for key, cells in fields.items():
+        value = fill.get(key)
+        if value is None:
+            continue
+        if cells == 0:
+            text = yamlsrc.text(value, join(fill_path, key), diags, max_len=400)
+            if text is not None:
+                texts[key] = text
+            continue
+        read = _example_row(cells)
+        rows[key] = _list_of(value, join(fill_path, key), diags, read, max_items=12)
+    # Card ids a filled sheet writes in its id boxes must be cards of the deck.
+    if kind == "recipe-builder":
+        refs += _row_refs(fill.get("rows"), 0)
+    if kind == "jtbd-pitch":
+        refs += _row_refs(fill.get("cards"), None)
+    return Example(kind, _field(entry, "title", path, diags, max_len=120),
+                   _field(entry, "note", path, diags), texts, rows, tuple(refs), entry.pos)
+
+
+def _example_row(cells: int) -> Callable[[Node, str, Diagnostics], tuple[str, ...] | None]:
+    def read(node: Node, path: str, diags: Diagnostics) -> tuple[str, ...] | None:
+        if cells == 1:
+            text = yamlsrc.text(node, path, diags, max_len=400)
+            return None if text is None else (text,)
+        values = yamlsrc.text_list(node, path, diags)
+        if not isinstance(node, yamlsrc.Seq):
+            return None
+        if len(values) != cells:
+            diags.add(node.pos, path, f"has {len(values)} cells; a row here has {cells}")
+            return None
+        return values
+    return read
+
+
+def _row_refs(node: Node | None, column: int | None) -> list[Ref]:
+    """The scalars of a list (or of one column of a list of rows), as card references."""
+    out: list[Ref] = []
+    for item in node if isinstance(node, yamlsrc.Seq) else ():
+        cell: Node | None = item
+        if column is not None:
+            cells = list(item) if isinstance(item, yamlsrc.Seq) else []
+            cell = cells[column] if len(cells) > column else None
+        if isinstance(cell, Scalar) and not cell.null and cell.value:
+            out.append(Ref(cell.value, cell.pos))
+    return out
+
+
+def _check_remote_breaks(workbook: Workbook, diags: Diagnostics) -> None:
+    """Online, nobody sits through more than REMOTE_STRETCH minutes without a break."""
+    for a, agenda in enumerate(workbook.agendas):
+        if not agenda.remote:
+            continue
+        for d, day in enumerate(agenda.days):
+            stretch = 0
+            for s, slot in enumerate(day.slots):
+                stretch = 0 if slot.is_break else stretch + slot.minutes
+                if stretch > REMOTE_STRETCH:
+                    path = join(join(join(join(join("agendas", a), "days"), d), "slots"), s)
+                    diags.add(slot.pos, path, f"{stretch} min without a break in a remote "
+                              f"agenda; online, the limit is {REMOTE_STRETCH}",
+                              "add a break of 5 to 10 minutes before this slot, or split it")
+                    stretch = 0
+
+
+def _check_roadmap_notes(workbook: Workbook, diags: Diagnostics) -> None:
+    """A filled roadmap's notes name a column and a lane the sheet prints."""
+    own = workbook.sheets.get("roadmap")
+    words = {**SHEET_KINDS["roadmap"].words, **(own.words if own else {})}
+    for i, example in enumerate(workbook.examples):
+        for j, (column, lane, _) in enumerate(example.rows.get("notes", ())):
+            path = join(join(join("examples", i), "fill.notes"), j)
+            for value, slot in ((column, "columns"), (lane, "lanes")):
+                names = [label.name for label in words[slot]]
+                if value.casefold() not in (name.casefold() for name in names):
+                    diags.add(example.pos, path, f"the roadmap has no {slot[:-1]} '{value}'",
+                              did_you_mean(value, names) or "one of " + ", ".join(names))
+
+
+def _check_slots_hold_steps(workbook: Workbook, diags: Diagnostics) -> None:
+    """Every agenda gives each activity at least the minutes of its plan for that agenda."""
+    for a, agenda in enumerate(workbook.agendas):
+        given: dict[str, int] = {}
+        first: dict[str, tuple[str, Slot]] = {}
+        for d, day in enumerate(agenda.days):
+            for s, slot in enumerate(day.slots):
+                if slot.activity is None:
+                    continue
+                given[slot.activity] = given.get(slot.activity, 0) + slot.minutes
+                path = join(join(join(join(join("agendas", a), "days"), d), "slots"), s)
+                first.setdefault(slot.activity, (path, slot))
+        for act_id, minutes in given.items():
+            act = workbook.activity(act_id)
+            if act is None:
+                continue
+            plan = act.plan(agenda.id)
+            needed = plan.minutes if plan else act.minutes
+            if minutes >= needed:
+                continue
+            path, slot = first[act_id]
+            whose = f"its plan for {agenda.id} takes" if plan else "its steps take"
+            diags.add(slot.pos, join(path, "minutes"),
+                      f"{act_id} gets {minutes} min in {agenda.id} but {whose} {needed} min",
+                      f"lengthen the slot, or give {act_id} a plan under plans: {agenda.id}: "
+                      "that drops or shortens steps")
 
 
 def _agenda(node: Node, path: str, diags: Diagnostics,
@@ -297,7 +502,8 @@ def _agenda(node: Node, path: str, diags: Diagnostics,
     if agenda_id is None or title is None or not days:
         return None
     days = tuple(d if d.title else replace(d, title=f"Day {n}") for n, d in enumerate(days, 1))
-    return Agenda(agenda_id, title, days, summary)
+    return Agenda(agenda_id, title, days, summary,
+                  _flag(entry.get("remote"), join(path, "remote"), diags))
 
 
 def _day(node: Node, path: str, diags: Diagnostics, activity_ids: list[str]) -> Day | None:

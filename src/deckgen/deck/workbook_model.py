@@ -127,6 +127,20 @@ class Step:
     do: str
     minutes: int
     pos: Pos = _NOWHERE
+    base: int | None = None  # in a plan: the number of the activity's own step it keeps
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The steps of an activity for one agenda: kept steps (maybe retimed) and added ones."""
+
+    agenda: str
+    steps: tuple[Step, ...]
+    pos: Pos = _NOWHERE
+
+    @property
+    def minutes(self) -> int:
+        return sum(step.minutes for step in self.steps)
 
 
 @dataclass(frozen=True)
@@ -144,11 +158,15 @@ class Activity:
     worksheet: str | None = None
     output: str | None = None
     pitfalls: tuple[str, ...] = ()
+    plans: tuple[Plan, ...] = ()  # per agenda id; an agenda without one runs `steps`
     pos: Pos = _NOWHERE
 
     @property
     def minutes(self) -> int:
         return sum(step.minutes for step in self.steps)
+
+    def plan(self, agenda_id: str) -> Plan | None:
+        return next((plan for plan in self.plans if plan.agenda == agenda_id), None)
 
 
 @dataclass(frozen=True)
@@ -176,12 +194,17 @@ class Day:
         return self.start + sum(slot.minutes for slot in self.slots)
 
 
+# An online session needs a break at least this often (minutes): screens tire people sooner.
+REMOTE_STRETCH = 60
+
+
 @dataclass(frozen=True)
 class Agenda:
     id: str
     title: str
     days: tuple[Day, ...]
     summary: str | None = None
+    remote: bool = False  # run online: the remote kit prints it, and breaks are checked
 
 
 @dataclass(frozen=True)
@@ -214,6 +237,52 @@ class WorksheetSpec:
     kind: str  # one of SHEET_KINDS
     title: str | None = None  # None: the kind's own title
     note: str | None = None  # instructions printed under the title
+
+
+@dataclass(frozen=True)
+class Group:
+    """The group a workshop plans for; worksheets size their dots and boxes from it."""
+
+    people: int = 12
+    votes: int = 3  # dots each person puts on the two-by-two grid
+    dots: int = 5  # dots each person has in the final vote
+    per_idea: int = 2  # the most of them one person may put on one idea
+    examples: int = 30  # examples the landscape should have room for
+
+    @property
+    def grid_votes(self) -> int:
+        """Every grid vote can land in one quadrant, so each needs room for all of them."""
+        return self.people * self.votes
+
+    @property
+    def idea_votes(self) -> int:
+        return self.people * min(self.per_idea, self.dots)
+
+
+# What a filled-in example of each kind may fill: 0 for one text, n for a list of n-cell rows.
+EXAMPLE_FIELDS: dict[str, dict[str, int]] = {
+    "recipe-builder": {"name": 0, "by": 0, "rows": 2},  # rows: card id, the words
+    "risk-register": {"rows": 6},  # risk, likelihood, impact, first step, owner, by when
+    "jtbd-pitch": {"title": 0, "when": 0, "want": 0, "so": 0, "measure": 0, "size": 0,
+                   "cards": 1, "boxes": 1, "by": 0, "date": 0},
+    "roadmap": {"notes": 3},  # column name, lane name, the note
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worksheet printed a second time, filled in with a worked example."""
+
+    kind: str  # one of EXAMPLE_FIELDS
+    title: str | None = None
+    note: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    refs: tuple[Ref, ...] = ()  # the card ids it names, checked against the deck
+    pos: Pos = _NOWHERE
+
+    def text(self, key: str) -> str:
+        return self.texts.get(key, "")
 
 
 @dataclass(frozen=True)
@@ -287,6 +356,8 @@ class Workbook:
     activities: tuple[Activity, ...] = ()
     worksheets: tuple[WorksheetSpec, ...] | None = None  # None: the default set
     glossary: tuple[GlossaryEntry, ...] = ()
+    group: Group = field(default_factory=Group)
+    examples: tuple[Example, ...] = ()
     # What the engine draws from this deck's own words and cards (see docs/workbook-format.md).
     levels: Levels | None = None
     anatomy_parts: tuple[AnatomyPart, ...] = ()  # none: every part the card drew, by name

@@ -27,7 +27,9 @@ from deckgen.outputs.files import (
     write_print_shop,
     write_workbook_pdf,
 )
+from deckgen.outputs.remote import write_remote
 from deckgen.outputs.targets import Target, load_targets, pick
+from deckgen.outputs.tuckbox import write_tuckbox
 from deckgen.outputs.vendor_png import TargetFailed, check_target, write_target
 
 # Far beyond any workshop deck (tens to hundreds of cards), yet small enough that the largest
@@ -135,6 +137,11 @@ def _write(deck: Deck, renderer: CardRenderer, stage: Path, wanted: list[str],
     if "png" in wanted:
         write_pngs(stage / FILENAMES["print-shop"], stage / FILENAMES["png"], png_names(deck),
                    options.jobs, progress)
+    # The workshop kit: a remote folder and a tuck box, each from its own module.
+    if "remote" in wanted:
+        write_remote(deck, renderer, stage / FILENAMES["remote"], options.jobs, progress)
+    if "tuckbox" in wanted:
+        write_tuckbox(deck, stage / FILENAMES["tuckbox"], options.paper or deck.paper)
 
 
 def _check_size(deck: Deck, diags: Diagnostics) -> None:

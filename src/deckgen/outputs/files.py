@@ -20,13 +20,16 @@ from deckgen.draw.faces import Face
 from deckgen.draw.renderer import CardRenderer
 from deckgen.text.fonts import load_family
 
-OUTPUTS = ("cards", "print-shop", "blank", "workbook", "png")
+OUTPUTS = ("cards", "print-shop", "blank", "workbook", "png", "remote", "tuckbox")
 FILENAMES = {
     "cards": "cards.pdf",
     "print-shop": "cards-print-shop.pdf",
     "blank": "blank-cards.pdf",
     "workbook": "workbook.pdf",
     "png": "png",
+    # The workshop kit (remote.py, tuckbox.py): only when asked for with --only.
+    "remote": "remote",
+    "tuckbox": "tuckbox.pdf",
 }
 PNG_DPI = 300
 

@@ -52,6 +52,7 @@ class Palette:
     rule: Color
     tint: Color  # a pale wash of the primary colour for boxes
     faint: Color  # even paler, for alternate rows and write-in areas
+    ink: Color  # the pen that fills in example worksheets
 
 
 def make_palette(deck: Deck) -> Palette:
@@ -66,6 +67,8 @@ def make_palette(deck: Deck) -> Palette:
         rule=text.mix(WHITE, 0.78),
         tint=primary.mix(WHITE, 0.88),
         faint=primary.mix(WHITE, 0.95),
+        # A ballpoint blue by default, so filled-in words never pass for printed ones.
+        ink=deck.color("ink", Color((0.09, 0.30, 0.78))),
     )
 
 

@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import DocIf, KeepInFrame, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from deckgen.deck.model import Card
-from deckgen.deck.workbook_model import Activity, Agenda, Phase
+from deckgen.deck.workbook_model import Activity, Agenda, Phase, Plan
 from deckgen.units import mm
 from deckgen.workbook.blocks import Lines, ThumbSpec, booklet_table, bullets, thumb_grid
 from deckgen.workbook.context import Context, Flowables, rl
@@ -123,6 +123,9 @@ def _activity_spread(ctx: Context, act: Activity, index: int, total: int,
     first += [ctx.p("Steps", st.h3), _steps_table(ctx, act)]
     # The second page of the spread: what to say, the cards, what comes out, what goes wrong.
     second: Flowables = []
+    formats = _formats_table(ctx, act)
+    if formats is not None:
+        second += [ctx.p("By format", st.h3), formats]
     if act.say:
         second += [ctx.p("What to say", st.h3), _quotes(ctx, act.say)]
     rows = _activity_thumbs(ctx, act)
@@ -197,6 +200,48 @@ def _agenda_minutes(agendas: Sequence[Agenda], activity_id: str) -> list[tuple[s
         if minutes:
             out.append((agenda.title, minutes))
     return out
+
+
+def _formats_table(ctx: Context, act: Activity) -> Table | None:
+    """For each agenda that runs the activity: its minutes there and which steps it runs."""
+    rows: list[list[Any]] = []
+    for agenda in ctx.wb.agendas:
+        slots = [slot for day in agenda.days for slot in day.slots if slot.activity == act.id]
+        if not slots:
+            continue
+        given = sum(slot.minutes for slot in slots)
+        plan = act.plan(agenda.id)
+        rows.append([ctx.p(f"**{agenda.title}**\n{minutes(given)}", ctx.st.cell),
+                     ctx.p(_plan_text(act, plan, given), ctx.st.cell)])
+    if not rows or all(act.plan(a.id) is None for a in ctx.wb.agendas):
+        return None  # every format runs the steps as written: nothing to tell apart
+    return booklet_table(rows, [mm(28), ctx.width - mm(28)], ctx, header=False)
+
+
+def _plan_text(act: Activity, plan: Plan | None, given: int) -> str:
+    """The plan in the order it runs: kept steps by number, added ones lettered and spelled out,
+    then the steps it drops, so the facilitator can cross them off on the facing page."""
+    if plan is None:
+        spare = given - act.minutes
+        extra = f"; {minutes(spare)} to spare (see the agenda's note)" if spare > 0 else ""
+        return f"All {len(act.steps)} steps as written{extra}."
+    order: list[str] = []
+    added: list[str] = []
+    for step in plan.steps:
+        if step.base is None:
+            letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(added) % 26]
+            order.append(letter)
+            added.append(f"**{letter}** ({minutes(step.minutes)}): {step.do}")
+        else:
+            own = act.steps[step.base - 1].minutes
+            order.append(f"{step.base}" + (f" ({minutes(step.minutes)})" if step.minutes != own
+                                           else ""))
+    kept = {s.base for s in plan.steps}
+    dropped = [str(i) for i in range(1, len(act.steps) + 1) if i not in kept]
+    text = "**Run:** " + ", ".join(order) + "."
+    if dropped:
+        text += " **Drop:** " + ", ".join(dropped) + "."
+    return " ".join([text, *added])
 
 
 def _steps_table(ctx: Context, act: Activity) -> Table:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, NextPageTemplate, Paragraph, Table
 
 from deckgen.deck.model import Deck
-from deckgen.deck.workbook_model import SHEET_KINDS, WorksheetSpec
+from deckgen.deck.workbook_model import SHEET_KINDS, Example, WorksheetSpec
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table
-from deckgen.workbook.context import Context, Flowables
+from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import (
     deck_families,
     deck_levels,
@@ -30,6 +32,7 @@ from deckgen.workbook.worksheets.decide import (
     sheet_two_by_two,
 )
 from deckgen.workbook.worksheets.explore import (
+    landscape_pages,
     sheet_card_sort,
     sheet_landscape,
     sheet_sizing_ladder,
@@ -57,6 +60,17 @@ DRAWINGS: dict[str, Draw] = {
     "parking-lot": sheet_parking_lot,
     "card-sort": sheet_card_sort,
 }
+
+# The kinds that can be printed again, filled in with an example from workbook.yaml.
+FILLED: dict[str, Callable[..., None]] = {
+    "recipe-builder": sheet_recipe_builder,
+    "risk-register": sheet_risk_register,
+    "jtbd-pitch": sheet_jtbd_pitch,
+    "roadmap": sheet_roadmap,
+}
+
+# Kinds that take more than one page for the group the workbook plans for.
+PAGES: dict[str, Callable[[Context], int]] = {"landscape": landscape_pages}
 
 # Printed, in this order, when workbook.yaml has no `worksheets:` (docs/workbook-format.md).
 # A kind named here with a condition needs deck data; the others suit any deck.
@@ -107,12 +121,34 @@ def worksheets(ctx: Context) -> Flowables:
         "they let anyone rebuild the idea from the deck later."))
     out.append(_sheet_index(ctx, specs))
     for spec in specs:
-        out += new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body")
-        out.append(Heading(sheet_title(ctx, spec), ctx.st.h2, ctx, level=1))
-        out.append(ctx.p(sheet_note(ctx, spec), ctx.st.small))
-        out.append(Sheet(ctx, DRAWINGS[spec.kind]))
+        pages = PAGES[spec.kind](ctx) if spec.kind in PAGES else 1
+        for page in range(pages):
+            title = sheet_title(ctx, spec)
+            out += new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body")
+            if page:
+                # Later sheets of a kind stay out of the contents: one entry per kind.
+                out.append(ctx.p(f"**{title}** · sheet {page + 1} of {pages}", ctx.st.h3))
+            else:
+                more = f" **Sheet 1 of {pages}.**" if pages > 1 else ""
+                out.append(Heading(title, ctx.st.h2, ctx, level=1))
+                out.append(ctx.p(sheet_note(ctx, spec) + more, ctx.st.small))
+            out.append(Sheet(ctx, DRAWINGS[spec.kind]))
+        for example in (e for e in ctx.wb.examples if e.kind == spec.kind):
+            out += _example_page(ctx, spec, example)
     out.append(NextPageTemplate("body"))
     return out
+
+
+def _example_page(ctx: Context, spec: WorksheetSpec, example: Example) -> Flowables:
+    """The sheet again, filled in by the deck's example and marked as one in ink."""
+    kicker = ParagraphStyle("example-kicker", parent=ctx.st.kicker, textColor=rl(ctx.pal.ink))
+    title = example.title or sheet_title(ctx, spec)
+    return [*new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body"),
+            ctx.p(f"EXAMPLE  ·  {sheet_title(ctx, spec).upper()}", kicker),
+            ctx.p(f"**{title}**", ctx.st.h3),
+            ctx.p(example.note or "A filled-in sheet to show the room what good looks like.",
+                  ctx.st.small),
+            Sheet(ctx, partial(FILLED[spec.kind], fill=example))]
 
 
 def _sheet_index(ctx: Context, specs: Sequence[WorksheetSpec]) -> Table:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.model import Card
+from deckgen.deck.workbook_model import Example
 from deckgen.units import WHITE, mm
 from deckgen.workbook.context import Context, rl
 from deckgen.workbook.deckdata import grid_card, risk_titles, sheet_word
@@ -19,7 +20,10 @@ from deckgen.workbook.worksheets.draw import (
     draw_box,
     draw_dots,
     draw_label,
+    example_watermark,
     grid_table,
+    pen,
+    pen_block,
     write_line,
 )
 
@@ -42,8 +46,14 @@ def sheet_two_by_two(c: Canvas, ctx: Context, w: float, h: float) -> None:
                        half - mm(8))
         else:
             write_line(c, ctx, qx + mm(4), qy + half - mm(10), half * 0.6)
-        draw_label(c, ctx, qx + mm(4), qy + mm(13), "Votes", 7, bold=False, color=ctx.pal.muted)
-        draw_dots(c, ctx, qx + mm(4), qy + mm(8.5), 24, per_row=12)
+        # Room for every vote of the group in each quadrant: all of them may land in one.
+        votes = ctx.wb.group.grid_votes
+        r, per_row = _dot_grid(votes, half - mm(8))
+        rows = -(-votes // per_row)
+        base = qy + mm(4) + r
+        draw_label(c, ctx, qx + mm(4), base + (rows - 1) * r * 2.8 + r + mm(2),
+                   f"Votes (room for {votes})", 7, bold=False, color=ctx.pal.muted)
+        draw_dots(c, ctx, qx + mm(4), base + (rows - 1) * r * 2.8, votes, r=r, per_row=per_row)
     c.setStrokeColor(rl(ctx.pal.primary))
     c.setLineWidth(1.2)
     c.line(x0 + half, y0, x0 + half, y0 + size)
@@ -58,6 +68,14 @@ def sheet_two_by_two(c: Canvas, ctx: Context, w: float, h: float) -> None:
     _axis_label(c, ctx, f"{top} →" if top else "", size, 0, "right")
     c.restoreState()
     _vote_tally(c, ctx, quadrants, w, tally_h)
+
+
+def _dot_grid(count: int, width: float) -> tuple[float, int]:
+    """Dot radius and dots per row so `count` dots fit `width` in as few rows as legible."""
+    r = mm(1.8)
+    while r > mm(1.2) and count * r * 2.8 > width * 3:
+        r -= mm(0.1)
+    return r, max(1, int(width // (r * 2.8)))
 
 
 def _axis_label(c: Canvas, ctx: Context, text: str, x: float, y: float, align: str) -> None:
@@ -102,7 +120,10 @@ def _grid_axes(card: Card | None) -> tuple[tuple[str, str], tuple[str, str]]:
     return (axes[0] if axes else blank), blank
 
 
-def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
+def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float,
+                        fill: Example | None = None) -> None:
+    if fill:
+        example_watermark(c, ctx, w, h)
     risks = risk_titles(ctx.deck)
     top = h
     if risks:
@@ -113,7 +134,37 @@ def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
     cols = [("Risk or barrier", 0.26), ("Likelihood", 0.11), (IMPACT, 0.11),
             ("Mitigation: the first concrete step", 0.30), (OWNER, 0.13), ("By when", 0.09)]
     rows = 9
-    grid_table(c, ctx, cols, w, top, rows=rows, row_h=(top - mm(10)) / rows, dots_for=(1, 2))
+    row_h = (top - mm(10)) / rows
+    grid_table(c, ctx, cols, w, top, rows=rows, row_h=row_h, dots_for=(1, 2))
+    if fill:
+        _fill_register(c, ctx, fill, [frac for _, frac in cols], w, top - mm(8), row_h)
+
+
+def _fill_register(c: Canvas, ctx: Context, fill: Example, fracs: Sequence[float], w: float,
+                   top: float, row_h: float) -> None:
+    """Example rows: words in the text columns, a ring round L, M or H in the rating ones."""
+    xs = [sum(fracs[:i]) * w for i in range(len(fracs) + 1)]
+    for r, row in enumerate(fill.rows.get("rows", ())[:9]):
+        y = top - r * row_h
+        for col, value in enumerate(row):
+            if col in (1, 2):
+                _ring(c, ctx, xs[col] + mm(2), y - row_h / 2, value)
+            elif col in (0, 3):
+                pen_block(c, ctx, value, xs[col] + mm(2), y - mm(1.5), xs[col + 1] - xs[col]
+                          - mm(4), row_h - mm(2), size=8.5)
+            else:
+                pen(c, ctx, xs[col] + mm(2), y - row_h / 2 - mm(1.2), value, 8.5,
+                    xs[col + 1] - xs[col] - mm(4))
+
+
+def _ring(c: Canvas, ctx: Context, x: float, y: float, rating: str) -> None:
+    # Matches draw_lmh's circles: L, M, H from the left.
+    index = "LMH".find(rating.strip()[:1].upper())
+    if index < 0:
+        return
+    c.setStrokeColor(rl(ctx.pal.ink))
+    c.setLineWidth(1.3)
+    c.circle(x + mm(2.6) + index * mm(6.5), y, mm(3.0), stroke=1, fill=0)
 
 
 def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
@@ -144,14 +195,17 @@ def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
 
 def sheet_dot_vote(c: Canvas, ctx: Context, w: float, h: float) -> None:
     candidate = sheet_word(ctx.deck, "dot-vote", "candidate")
-    cols = [("#", 0.05), (candidate, 0.42), ("Votes: fill one dot per vote", 0.41),
+    votes = ctx.wb.group.idea_votes
+    cols = [("#", 0.05), (candidate, 0.37), (f"Votes: one dot per vote (room for {votes})", 0.46),
             ("Total", 0.12)]
-    rows = 16
-    row_h = (h - mm(10)) / rows
+    dots_w = w * 0.46 - mm(6)
+    r, per_row = _dot_grid(votes, dots_w)
+    lines = -(-votes // per_row)
+    # An idea's row is as tall as its dots need; as many ideas as then fit the page.
+    row_h = max(mm(9), lines * r * 2.8 + mm(3))
+    rows = max(1, int((h - mm(10)) // row_h))
     grid_table(c, ctx, cols, w, h, rows=rows, row_h=row_h, number=True)
-    x = w * 0.47 + mm(3)
-    radius = min(mm(1.8), row_h / 6)
-    count = int((w * 0.41 - mm(6)) // (radius * 2.8))
-    for r in range(rows):
-        y = h - mm(8) - (r + 0.5) * row_h
-        draw_dots(c, ctx, x, y, count, r=radius)
+    x = w * 0.42 + mm(3)
+    for row in range(rows):
+        y = h - mm(8) - row * row_h - (row_h - (lines - 1) * r * 2.8) / 2
+        draw_dots(c, ctx, x, y, votes, r=r, per_row=per_row)

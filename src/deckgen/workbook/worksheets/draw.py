@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph
 
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook.context import Context, rl
-from deckgen.workbook.typeset import draw_text, fit_text, paragraph
+from deckgen.workbook.typeset import draw_text, fit_text, paragraph, text_width
 
 # Worksheet drawing helpers (canvas coordinates: origin at the sheet's lower-left)
 
@@ -156,3 +156,42 @@ def draw_lmh(c: Canvas, ctx: Context, x: float, y: float) -> None:
         c.circle(cx, y, mm(2.4), stroke=1, fill=0)
         draw_label(c, ctx, cx, y - mm(1), letter, 6.5, bold=False, color=ctx.pal.muted,
                    align="center")
+
+
+# Filled-in examples: words written "by hand" in the ink colour, in italics.
+
+
+def pen(c: Canvas, ctx: Context, x: float, y: float, text: str, size: float = 10,
+        width: float | None = None, align: str = "left") -> None:
+    if not text:
+        return
+    if width is not None:
+        # A card id must stay whole to be found again: shrink a little before cutting.
+        while size > 6 and text_width(text, ctx.fonts.italic, size, ctx.fonts) > width:
+            size -= 0.25
+        text = fit_text(text, ctx.fonts.italic, size, width, ctx.fonts)
+    c.setFillColor(rl(ctx.pal.ink))
+    draw_text(c, x, y, text, ctx.fonts.italic, size, ctx.fonts, align)
+
+
+def pen_block(c: Canvas, ctx: Context, text: str, x: float, top: float, width: float,
+              height: float, size: float = 9.5) -> None:
+    """Wrapped example words in a box, whole sentences kept, with their top at `top`."""
+    if not text:
+        return
+    style = ParagraphStyle("pen", parent=ctx.st.sheet_small, fontName=ctx.fonts.italic,
+                           fontSize=size, leading=size * 1.25, textColor=rl(ctx.pal.ink))
+    para = fitted_para(ctx, text, style, width, height)
+    _, h = para.wrap(width, height)
+    para.drawOn(c, x, top - h)
+
+
+def example_watermark(c: Canvas, ctx: Context, w: float, h: float) -> None:
+    """A large pale EXAMPLE across the sheet, drawn first so the sheet stays readable."""
+    c.saveState()
+    c.setFillColor(rl(ctx.pal.ink.mix(WHITE, 0.9)))
+    c.translate(w / 2, h / 2)
+    c.rotate(30 if h > w else 18)
+    size = min(w, h) / 4.2
+    draw_text(c, 0, -size / 3, "EXAMPLE", ctx.fonts.bold, size, ctx.fonts, "center")
+    c.restoreState()

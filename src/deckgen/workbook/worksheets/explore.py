@@ -23,6 +23,17 @@ from deckgen.workbook.worksheets.draw import (
     write_line,
 )
 
+LANDSCAPE_PER_PAGE = 15  # the most example boxes a landscape page holds legibly (5 a column)
+
+
+def landscape_pages(ctx: Context) -> int:
+    return max(1, -(-ctx.wb.group.examples // LANDSCAPE_PER_PAGE))
+
+
+def landscape_slots(ctx: Context) -> int:
+    """Boxes per column: together the pages hold at least the examples the group plans."""
+    return max(3, -(-ctx.wb.group.examples // (3 * landscape_pages(ctx))))
+
 
 def sheet_landscape(c: Canvas, ctx: Context, w: float, h: float) -> None:
     columns = sheet_words(ctx.deck, "landscape", "columns")
@@ -39,7 +50,7 @@ def sheet_landscape(c: Canvas, ctx: Context, w: float, h: float) -> None:
         draw_box(c, x, strip + GAP, col_w, h - strip - GAP, ctx.pal.rule, ctx.pal.faint)
         draw_label(c, ctx, x + mm(4), h - mm(8), title, 12, color=ctx.pal.primary)
         draw_label(c, ctx, x + mm(4), h - mm(13), sub, 8, bold=False, color=ctx.pal.muted)
-        slots = 3
+        slots = landscape_slots(ctx)
         top = h - mm(18)
         slot_h = (top - strip - GAP - mm(3)) / slots
         for s in range(slots):
