@@ -215,10 +215,14 @@ def _cannot_write(error: OutputError) -> NoReturn:
 @click.option("--target", "targets", multiple=True, metavar="NAME",
               help="Also write this print target (repeatable; see `deckgen targets`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.option("--lang", metavar="CODE", help="Build this language of the deck (see `deckgen "
+              "i18n`); `all` builds each into OUT/LANG/.")
+@click.option("--strict", is_flag=True, help="With --lang: an untranslated or fuzzy text is an "
+              "error, not a warning.")
 def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | None,
           duplex: str, back_offset: tuple[float, float], cmyk: bool, blank_count: int | None,
           categories: tuple[str, ...], printer_margin: float, targets: tuple[str, ...],
-          quiet: bool) -> None:
+          quiet: bool, lang: str | None, strict: bool) -> None:
     """Build every output of DECK into OUT."""
     from deckgen.build import TargetFailed
     from deckgen.build import build as run_build
@@ -234,7 +238,8 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
     started = time.monotonic()
     try:
         with _terminate_as_interrupt():
-            written = run_build(deck, out, options, progress, warn=_warn)
+            written = run_build(deck, out, options, progress, warn=_warn, lang=lang,
+                                strict=strict)
     except DeckError as error:
         progress.clear()
         _fail(error, nothing_written=True)
@@ -253,6 +258,32 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
         for path in written:
             click.echo(f"wrote {path}")
         click.echo(f"done in {time.monotonic() - started:.1f} s")
+
+
+@main.command(name="i18n")
+@DECK_ARG
+def i18n_update(deck: Path) -> None:
+    """Write DECK/i18n/deck.pot and merge it into each language's .po; print the coverage."""
+    from deckgen.i18n.catalog import extract
+    from deckgen.i18n.po import update
+    from deckgen.load import load_deck
+
+    try:
+        loaded = load_deck(deck)
+        rows = update(deck, extract(loaded), loaded.languages)
+    except DeckError as error:
+        _fail(error)
+    except OSError as error:
+        click.echo(f"deckgen: cannot write {deck / 'i18n'}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {deck / 'i18n' / 'deck.pot'}")
+    if not rows:
+        click.echo("No translations: list languages in deck.yaml, e.g. `languages: [en, de]`.")
+        return
+    click.echo(f"{'language':<10}{'translated':>12}{'fuzzy':>8}{'untranslated':>14}{'percent':>9}")
+    for row in rows:
+        click.echo(f"{row.language:<10}{row.translated:>12}{row.fuzzy:>8}"
+                   f"{row.untranslated:>14}{row.percent:>8.1f}%")
 
 
 # -- print targets: `targets`, `preflight` and what `build --target` reports ---------------------

@@ -18,6 +18,7 @@ from deckgen.fields import (
     read_declarations,
     read_value,
 )
+from deckgen.i18n.langs import problem as lang_problem
 from deckgen.icons import resolve_icon
 from deckgen.model import (
     ROLES,
@@ -46,7 +47,8 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_CARDS_PER_FILE = 20_000
 MAX_EXTENDS_DEPTH = 8
 
-TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories", "fields")
+TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories", "fields",
+            "languages")
 DECK_KEYS = ("title", "subtitle", "edition", "language")
 CARD_SPEC_KEYS = ("size", "bleed", "safe")
 BRAND_KEYS = ("name", "logo", "colors", "fonts")
@@ -83,6 +85,7 @@ class _Layer:
     has_workbook: bool = False
     sources: list[Path] = field(default_factory=list)
     fields: dict[str, FieldSpec] = field(default_factory=defaults)  # inherited ones included
+    languages: tuple[str, ...] | None = None
 
 
 def load_deck(folder: Path | str) -> Deck:
@@ -141,6 +144,7 @@ def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Lay
     layer = _Layer(root=root)
     layer.sources.append(deck_file)
     _read_meta(top, layer, diags, required=base is None)
+    _read_languages(top, layer, diags)
     _read_card_spec(top, layer, diags)
     _read_paper(top, layer, diags)
     _read_brand(top, layer, diags)
@@ -212,6 +216,32 @@ def _read_meta(top: ys.Map, layer: _Layer, diags: Diagnostics, required: bool) -
     if language is not None and not re.fullmatch(r"[a-zA-Z]{2,3}([_-][a-zA-Z]{2})?", language):
         diags.add(meta.get("language").pos, "deck.language",  # type: ignore[union-attr]
                   f"'{language}' is not a language code", "write e.g. en, en_GB or de")
+
+
+def _read_languages(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
+    """`languages: [en, de]`: the first is the one the deck is written in (see deckgen.i18n)."""
+    node = top.get("languages")
+    if node is None:
+        return
+    codes: list[str] = []
+    for i, item in enumerate(ys.sequence(node, "languages", diags) or ()):
+        code = ys.text(item, ys.join("languages", i), diags, required=True)
+        if code is None:
+            continue
+        why = lang_problem(code)
+        if why is not None:
+            diags.add(item.pos, ys.join("languages", i), why, "write e.g. en, de, ru or pt_BR")
+        elif code in codes:
+            diags.add(item.pos, ys.join("languages", i), f"'{code}' is listed twice")
+        else:
+            codes.append(code)
+    if codes:
+        layer.languages = tuple(codes)
+        language = layer.meta.get("language")
+        if language is not None and language != codes[0]:
+            diags.add(node.pos, "languages", f"the first language is '{codes[0]}', but "
+                      f"deck.language is '{language}'",
+                      "list the language the cards are written in first")
 
 
 def _read_card_spec(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
@@ -748,6 +778,7 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     merged.workbook = layer.workbook if layer.has_workbook else base.workbook
     merged.sources = layer.sources + base.sources
     merged.fields = layer.fields
+    merged.languages = layer.languages if layer.languages is not None else base.languages
     return merged
 
 
@@ -796,6 +827,7 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
         workbook=layer.workbook,
         sources=tuple(layer.sources),
         fields=tuple(layer.fields.values()),
+        languages=layer.languages or (layer.meta.get("language") or "en",),
     )
 
 

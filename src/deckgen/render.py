@@ -20,6 +20,7 @@ from deckgen.contrast import check_contrast
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fields import DERIVED
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
+from deckgen.i18n import word
 from deckgen.icons import icon_path
 from deckgen.images import placed_art
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
@@ -766,6 +767,8 @@ def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     if el.flag("uppercase"):
         value = value.upper()
     label = el.get("label")
+    if isinstance(label, str):
+        label = word(r.deck, label)
     blocks = []
     for i, line in enumerate(value.split("\n")):
         spans = tx.parse_inline(line, bold=_bold(el), italic=el.flag("italic"))
@@ -870,6 +873,7 @@ def _flow_groups(r: CardRenderer, el: Element, s: _Subject,
         if label is None and v1.get("label"):
             label = field.title()
         if isinstance(label, str) and label:
+            label = word(r.deck, label)
             groups.append((field, _Group([tx.Block(tx.parse_inline(label.upper(), bold=True),
                                                    size_scale=label_scale)], accent, label=True)))
         if is_list:
@@ -1003,7 +1007,7 @@ def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     gap = mm(1.3) * r.scale * min(1.0, 5 / steps)
     max_h = box.h * 0.92 * r.scale
     label_style = r.style(Element("lvl", "text", {"size": 7, "weight": "bold"}))
-    template = el.str_opt("label", "{value} / {max}")
+    template = word(r.deck, el.str_opt("label", "{value} / {max}"))
     text = template.replace("{value}", f"{int(value)}").replace("{max}", f"{lo + steps - 1}")
     label = tx.fit([tx.Block(tx.parse_inline(text, bold=True))], label_style,
                    box.w - steps * (bar_w + gap), 30)
@@ -1038,7 +1042,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
             target = r.deck.card_by_id(ref)
             if target is not None:
                 values.append((target.title, r.deck.category(target.category).color))
-        rows.append((role, str(label_map.get(role, role.upper())), values))
+        rows.append((role, word(r.deck, str(label_map.get(role, role.upper()))), values))
     if not rows:
         return None
     blank = s.card is None
@@ -1197,13 +1201,13 @@ def _lines(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     color = r.color(el.str_opt("color", "muted"), s.category).mix(WHITE, 0.35)
     labels = el.get("labels")
     label_map = labels if isinstance(labels, dict) else {}
-    first_label = str(label_map.get("first", ""))
+    first_label = word(r.deck, str(label_map.get("first", "")))
     count = max(int(box.h // spacing), 1)
     size = el.num("size", 5.5)
     style = r.style(el, size=size, min_size=size)
     label_fit = tx.fit([tx.Block(tx.parse_inline(first_label.upper(), bold=True))],
                        style, box.w, 20) if first_label else None
-    id_label = str(label_map.get("id", ""))
+    id_label = word(r.deck, str(label_map.get("id", "")))
     id_fit = tx.fit([tx.Block(tx.parse_inline(id_label, bold=True))], style, box.w,
                     20) if id_label else None
     id_w = mm(15) if id_fit is not None else 0.0

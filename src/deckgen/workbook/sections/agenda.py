@@ -44,7 +44,8 @@ def agendas(ctx: Context) -> Flowables:
 def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
     st = ctx.st
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
-                              (head(TIME), head(ACTIVITY), head(MATERIALS), "OUTPUT")]]
+                              (head(ctx.w(TIME)), head(ctx.w(ACTIVITY)), head(ctx.w(MATERIALS)),
+                               head(ctx.w("Output")))]]
     extra: list[tuple[Any, ...]] = []
     clock = start
     for i, slot in enumerate(slots, 1):

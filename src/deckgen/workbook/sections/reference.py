@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
+from deckgen.i18n import word
 from deckgen.model import Card, Category, slug
 from deckgen.units import WHITE, mm
 from deckgen.workbook.blocks import draw_face
@@ -128,7 +129,8 @@ def _card_text(ctx: Context, card: Card) -> list[Paragraph]:
     out += [Paragraph(to_markup(q, fonts), bullet, bulletText="?") for q in card.prompts]
     if card.examples:
         examples = "; ".join(to_markup(example, fonts) for example in card.examples)
-        out.append(Paragraph(f"{to_markup('For example:', fonts, italic=True)} {examples}", small))
+        lead = to_markup(word(ctx.deck, "For example:"), fonts, italic=True)
+        out.append(Paragraph(f"{lead} {examples}", small))
     if card.recipe:
         out += _recipe_lines(ctx, card, small)
     return out

@@ -116,7 +116,7 @@ def worksheets(ctx: Context) -> Flowables:
 
 
 def _sheet_index(ctx: Context, specs: Sequence[WorksheetSpec]) -> Table:
-    heads = (head(WORKSHEET), "USE IT TO")
+    heads = (head(ctx.w(WORKSHEET)), "USE IT TO")
     rows: list[list[Any]] = [[Paragraph(h, ctx.st.cell_head) for h in heads]]
     for spec in specs:
         rows.append([ctx.p(f"**{sheet_title(ctx, spec)}**", ctx.st.cell),

@@ -32,6 +32,7 @@ def draw_label(c: Canvas, ctx: Context, x: float, y: float, text: str, size: flo
                bold: bool = True, color: Color | None = None, align: str = "left",
                width: float | None = None) -> None:
     font = ctx.fonts.bold if bold else ctx.fonts.regular
+    text = ctx.w(text)
     if width is not None:
         text = fit_text(text, font, size, width, ctx.fonts)
     c.setFillColor(rl(color or ctx.pal.text))
@@ -41,7 +42,7 @@ def draw_label(c: Canvas, ctx: Context, x: float, y: float, text: str, size: flo
 def draw_block(c: Canvas, ctx: Context, text: str, style: ParagraphStyle, x: float, top: float,
                width: float) -> float:
     """Draw wrapped text with its top at `top`; return its height."""
-    para = paragraph(text, style, ctx.fonts)
+    para = paragraph(ctx.w(text), style, ctx.fonts)
     _, h = para.wrap(width, 1000)
     para.drawOn(c, x, top - h)
     return float(h)

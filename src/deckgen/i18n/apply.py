@@ -1,0 +1,155 @@
+"""A deck in another language: its texts replaced from i18n/LANG.po, each gap reported.
+
+`in_language` returns a new immutable Deck (dataclasses.replace all the way down); a text that
+is untranslated or fuzzy stays in the source language, with a warning at its .po line (an error
+with `strict`). The engine's own words go into Deck.words for deckgen.i18n.word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+from pathlib import Path
+
+from deckgen.diagnostics import DeckError, Diagnostics, Pos
+from deckgen.i18n import ENGINE
+from deckgen.i18n.catalog import SKIP_ATTRS, extract
+from deckgen.i18n.po import Translation, check_folder, po_path, read
+from deckgen.model import Card, Deck
+from deckgen.workbook_model import Ref, Workbook
+
+
+def check_translations(deck: Deck, diags: Diagnostics) -> None:
+    """What `validate` checks in i18n/: every file, every entry, for every listed language."""
+    check_folder(deck.root, deck.languages, diags)
+    known = {e.context: e.text for e in extract(deck) if e.context != ENGINE}
+    for language in deck.languages[1:]:
+        path = po_path(deck.root, language)
+        if path.exists():
+            read(path, known, diags)
+
+
+def in_language(deck: Deck, language: str, *, strict: bool = False
+                ) -> tuple[Deck, Diagnostics]:
+    """The deck in `language` and warnings for its gaps; DeckError when its file is broken
+    (or, with `strict`, has gaps)."""
+    diags = Diagnostics()
+    if language == (deck.languages[0] if deck.languages else deck.language):
+        return deck, diags
+    if language not in deck.languages:
+        diags.add(Pos(deck.root / "deck.yaml"), "--lang",
+                  f"the deck is not translated into '{language}'",
+                  "languages: " + ", ".join(deck.languages))
+        raise DeckError(diags)
+    path = po_path(deck.root, language)
+    entries = extract(deck)
+    known = {e.context: e.text for e in entries if e.context != ENGINE}
+    found = read(path, known, diags) if path.exists() else {}
+    if diags:
+        raise DeckError(diags)
+    table: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        got = found.get((entry.context, entry.text))
+        if got is not None and got.text and not got.fuzzy:
+            table[(entry.context, entry.text)] = got.text
+            continue
+        if entry.context == ENGINE and got is None:
+            continue  # an engine word the deck's file does not carry: English, as shipped
+        _report(diags, path, entry.context, entry.text, got, language, strict)
+    if strict and diags:
+        raise DeckError(diags)
+    return _translate(deck, language, table), diags
+
+
+def _report(diags: Diagnostics, path: Path, context: str, text: str, got: Translation | None,
+            language: str, strict: bool) -> None:
+    short = text if len(text) <= 40 else text[:39] + "…"
+    if got is None:
+        message = f"'{short}' is not in {path.name}; it stays in the source language"
+        hint = "run `deckgen i18n DECK` to add it, then translate it"
+        pos = Pos(path)
+    else:
+        state = "fuzzy" if got.fuzzy else "untranslated"
+        message = f"[{language}] '{short}' is {state}; it stays in the source language"
+        hint = ("check the translation and remove the fuzzy flag" if got.fuzzy else
+                "fill in its msgstr")
+        pos = got.pos
+    if strict:
+        diags.add(pos, context, message, hint)
+    else:
+        diags.warn(pos, context, message, hint)
+
+
+def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str]) -> Deck:
+    def t(context: str, text: str) -> str:
+        return table.get((context, text), text)
+
+    categories = tuple(replace(c, name=t(f"category/{c.id}/name", c.name),
+                               question=t(f"category/{c.id}/question", c.question))
+                       for c in deck.categories)
+    fields = tuple(replace(spec, values=tuple(
+        (v, t(f"field/{spec.name}/values/{v}", label)) for v, label in spec.values))
+        for spec in deck.fields)
+    cards = tuple(_card(deck, card, t) for card in deck.cards)
+    catalogue = tuple(replace(e, name=t(f"catalogue/{i}/name", e.name),
+                              channel=t(f"catalogue/{i}/channel", e.channel),
+                              note=t(f"catalogue/{i}/note", e.note) if e.note else e.note)
+                      for i, e in enumerate(deck.catalogue, start=1))
+    workbook = _tree(deck.workbook, "workbook", t) if deck.workbook is not None else None
+    assert workbook is None or isinstance(workbook, Workbook)
+    words = {text: value for (context, text), value in table.items() if context == ENGINE}
+    return replace(deck, title=t("deck/title", deck.title),
+                   subtitle=t("deck/subtitle", deck.subtitle) if deck.subtitle else None,
+                   language=language, categories=categories, fields=fields, cards=cards,
+                   catalogue=catalogue, workbook=workbook, words=words)
+
+
+def _card(deck: Deck, card: Card, t: object) -> Card:
+    assert callable(t)
+    values = dict(card.values)
+    for spec in deck.fields:
+        value = values.get(spec.name)
+        base = f"card/{card.id}/{spec.name}"
+        if spec.type in ("text", "markup") and isinstance(value, str) and not spec.values:
+            values[spec.name] = t(base, value)
+        elif spec.type == "list" and isinstance(value, tuple):
+            values[spec.name] = tuple(t(f"{base}/{i}", v) for i, v in enumerate(value, start=1))
+    axes = card.axes
+    if axes is not None:
+        (x0, x1), (y0, y1) = axes
+        base = f"card/{card.id}/axes"
+        axes = ((t(f"{base}/x/1", x0), t(f"{base}/x/2", x1)),
+                (t(f"{base}/y/1", y0), t(f"{base}/y/2", y1)))
+    # The v1 attributes mirror their fields: the drawer and the workbook read both.
+    v1: dict[str, object] = {}
+    for name in ("subtitle", "body"):
+        value = values.get(name)
+        v1[name] = value if isinstance(value, str) else getattr(card, name)
+    for name in ("items", "prompts", "examples"):
+        value = values.get(name)
+        v1[name] = value if isinstance(value, tuple) else getattr(card, name)
+    title = values.get("title")
+    return replace(card, title=title if isinstance(title, str) else card.title, axes=axes,
+                   values=values, **v1)  # type: ignore[arg-type]
+
+
+def _tree(node: object, path: str, t: object) -> object:
+    """A workbook model tree with every text replaced (same walk as catalog.walk)."""
+    assert callable(t)
+    if isinstance(node, str):
+        return t(path, node)
+    if isinstance(node, Ref) or node is None or isinstance(node, (bool, int, float)):
+        return node
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: _tree(getattr(node, f.name), f"{path}/{f.name}", t)
+                   for f in dataclasses.fields(node) if f.name not in SKIP_ATTRS}
+        return replace(node, **changes)  # type: ignore[type-var,unused-ignore]
+    if isinstance(node, dict):
+        return {k: _tree(v, f"{path}/{k}", t) for k, v in node.items()}
+    if isinstance(node, tuple):
+        out = []
+        for i, item in enumerate(node, start=1):
+            name = getattr(item, "id", None)
+            out.append(_tree(item, f"{path}/{name if isinstance(name, str) else i}", t))
+        return tuple(out)
+    return node
