@@ -72,17 +72,35 @@ def template(entries: list[Entry], root: Path) -> polib.POFile:
 
 
 def merge(pot: polib.POFile, path: Path, language: str) -> polib.POFile:
-    """The language's file brought up to the template; a new one when there is none."""
-    if path.exists():
-        po = polib.pofile(str(path), wrapwidth=_WRAP)
-        po.merge(pot)  # new entries empty, a changed msgid fuzzy, removed ones obsolete
-    else:
-        po = polib.POFile(wrapwidth=_WRAP)
-        po.metadata = _header(language)
-        for item in pot:
-            po.append(polib.POEntry(msgctxt=item.msgctxt, msgid=item.msgid, msgstr="",
-                                    occurrences=item.occurrences))
+    """The language's file brought up to the template: new texts empty, a text whose source
+    changed keeps its old translation marked fuzzy (with the old source as #| msgid), texts
+    the deck no longer has kept as obsolete entries (#~), so no translator's work is lost."""
+    old = polib.pofile(str(path), wrapwidth=_WRAP) if path.exists() else None
+    po = polib.POFile(wrapwidth=_WRAP)
+    po.metadata = dict(old.metadata) if old is not None else _header(language)
     po.metadata["Language"] = language
+    by_key = {(e.msgctxt, e.msgid): e for e in old or () if not e.obsolete}
+    by_context = {e.msgctxt: e for e in old or () if not e.obsolete and e.msgctxt != ENGINE}
+    used: set[int] = set()
+    for item in pot:
+        entry = polib.POEntry(msgctxt=item.msgctxt, msgid=item.msgid, msgstr="",
+                              occurrences=item.occurrences)
+        same = by_key.get((item.msgctxt, item.msgid))
+        moved = by_context.get(item.msgctxt) if same is None else None
+        if same is not None:
+            entry.msgstr, entry.flags = same.msgstr, list(same.flags)
+            entry.tcomment = same.tcomment
+            used.add(id(same))
+        elif moved is not None and moved.msgstr:
+            entry.msgstr, entry.flags = moved.msgstr, ["fuzzy"]
+            entry.previous_msgid = moved.msgid
+            entry.tcomment = moved.tcomment
+            used.add(id(moved))
+        po.append(entry)
+    for entry in old or ():
+        if id(entry) not in used and (entry.obsolete or entry.msgstr):
+            entry.obsolete = True
+            po.append(entry)
     return po
 
 
@@ -130,11 +148,12 @@ def read(path: Path, known: dict[str, str], diags: Diagnostics
         diags.add(_error_pos(path, str(error)), "", f"is not a valid .po file: {error}",
                   "open it in a PO editor (e.g. Poedit), or run `deckgen i18n` on a copy")
         return {}
+    lines = text.splitlines()
     out: dict[tuple[str, str], Translation] = {}
     for entry in po:
         if entry.obsolete:
             continue
-        pos = Pos(path, entry.linenum, 1)
+        pos = Pos(path, _msgstr_line(lines, entry.linenum), 1)
         context = entry.msgctxt or ""
         if context != ENGINE and context not in known:
             diags.add(pos, context or "msgctxt", _unknown(context),
@@ -170,6 +189,14 @@ def _check_text(source: str, text: str, pos: Pos, context: str, diags: Diagnosti
         diags.add(pos, context, "the translation must keep the placeholders "
                   + (", ".join(wanted) if wanted else "of the source (it has none)"),
                   "copy each {name} from the source text unchanged")
+
+
+def _msgstr_line(lines: list[str], start: int) -> int:
+    """The line of an entry's msgstr: where a translator types, so where a message points."""
+    for number in range(max(start, 1), min(start + 200, len(lines)) + 1):
+        if lines[number - 1].startswith("msgstr"):
+            return number
+    return start
 
 
 def _error_pos(path: Path, message: str) -> Pos:
