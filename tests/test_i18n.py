@@ -9,8 +9,8 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]
 import pypdfium2 as pdfium
 from click.testing import CliRunner, Result
-from tests.conftest import MINI_DECK
 
+from conftest import MINI_DECK
 from deckgen.cli import main
 
 RU_DECK = MINI_DECK.format(size="poker").replace("deck:\n  title: Test Deck\n",
@@ -23,7 +23,7 @@ _TO_RU = str.maketrans(_LATIN, _CYRILLIC)
 def russian(text: str) -> str:
     """A stand-in translation: every Latin letter Cyrillic, placeholders kept as they are."""
     return "".join(part if part.startswith("{") else part.translate(_TO_RU)
-                   for part in re.split(r"(\{[a-z_]+\})", text))
+                   for part in re.split(r"(\{[^}]*\})", text))
 
 
 def run(*args: str) -> Result:

@@ -579,6 +579,10 @@ def _values(card: Card, field: str, deck: Deck | None = None) -> tuple[str, ...]
     if isinstance(value, (int, float)):
         spec = deck.field_spec(field) if deck is not None else None
         return (spec.label(value) if spec is not None else f"{value:g}",)
+    if isinstance(value, str) and value and deck is not None:
+        spec = deck.field_spec(field)
+        if spec is not None and spec.values:
+            return (spec.label(value),)  # a declared value reads as its label, translated too
     return (value,) if isinstance(value, str) and value else ()
 
 
@@ -643,7 +647,7 @@ def _field_text(renderer: CardRenderer, subject: _Subject, field: str,
     if not shown and el is not None:
         # e.g. an interaction card without a subtitle shows its family and size instead
         fallback = el.get("fallback")
-        parts = [_template(renderer, card, t) for t in fallback] \
+        parts = [_template(renderer, card, word(renderer.deck, str(t))) for t in fallback] \
             if isinstance(fallback, tuple) else []
         text = " · ".join(p for p in parts if p)
         return text or None
@@ -705,7 +709,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         side = min(mm(8) * r.scale, max(box.h - 2 * mm(2), mm(4)))
         icon_w, icon_h = placed_art(icon, side, side, cmyk=r.cmyk).fit_size(side, side)
         inner_w -= icon_w + ICON_GAP
-    role = (s.category.role or "").upper()
+    role = word(r.deck, (s.category.role or "").upper())
     role_w = 0.0
     role_fit = None
     if role and s.side != "back":
@@ -961,7 +965,7 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     if s.card is not None:
         right_text = f"{s.card.id} · {r.numbers[s.card.id]}/{r.total}"
     elif s.side == "blank":
-        right_text = "blank card"
+        right_text = word(r.deck, "blank card")
     else:
         right_text = ""
     right = tx.fit([tx.Block(tx.parse_inline(right_text))],

@@ -7,12 +7,19 @@ apply: a Deck in another language, with a warning for every text left in the sou
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from deckgen.model import Deck
 
+T = TypeVar("T")
 ENGINE = "deckgen"  # the context of the engine's own words; their msgid is the English word
+
+
+def mark(*texts: T) -> tuple[T, ...]:
+    """Texts (or tuples of texts) that reach a page through `word` later: marked here so that
+    `deckgen i18n` finds them, as gettext's N_() does."""
+    return texts
 
 
 def word(deck: Deck, text: str, **values: object) -> str:

@@ -98,7 +98,10 @@ def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str]) -> 
     workbook = _tree(deck.workbook, "workbook", t) if deck.workbook is not None else None
     assert workbook is None or isinstance(workbook, Workbook)
     words = {text: value for (context, text), value in table.items() if context == ENGINE}
-    return replace(deck, title=t("deck/title", deck.title),
+    title = t("deck/title", deck.title)
+    # A deck without a brand name goes by its title (load.py): it then follows the title.
+    brand = replace(deck.brand, name=title) if deck.brand.name == deck.title else deck.brand
+    return replace(deck, title=title, brand=brand,
                    subtitle=t("deck/subtitle", deck.subtitle) if deck.subtitle else None,
                    language=language, categories=categories, fields=fields, cards=cards,
                    catalogue=catalogue, workbook=workbook, words=words)

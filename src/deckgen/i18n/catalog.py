@@ -26,7 +26,7 @@ from pathlib import Path
 
 from deckgen.diagnostics import Pos
 from deckgen.i18n import ENGINE
-from deckgen.model import Deck
+from deckgen.model import ROLES, Deck
 from deckgen.workbook_model import SHEET_KINDS, Ref
 
 
@@ -42,7 +42,7 @@ SKIP_ATTRS = frozenset({"id", "phase", "activity", "kind", "role", "element", "i
                         "anatomy", "grid", "risks", "levels", "category", "start", "minutes",
                         "is_break", "guardrail", "landscape", "cards", "categories", "worksheet"})
 # Functions whose literal string arguments reach a page as they are (or through deckgen.i18n).
-ENGINE_CALLS = frozenset({"w", "word", "p", "new_section", "subheading", "section_text",
+ENGINE_CALLS = frozenset({"w", "word", "mark", "p", "new_section", "subheading", "section_text",
                           "Heading", "Mark", "Lines", "draw_label", "draw_block", "grid_table",
                           "booklet_table", "fitted_para"})
 # Keyword arguments of those functions that steer rather than print.
@@ -133,8 +133,10 @@ def engine_words(deck: Deck) -> list[str]:
         for labels in kind.words.values():
             for label in labels:
                 words += [label.name, *([label.note] if label.note else [])]
+    words += [role.upper() for role in ROLES]  # the role a category band names
+    words += list(ROLES)  # ... and the workbook's legend
     words += layout_labels(deck)
-    return list(dict.fromkeys(w for w in words if w.strip()))
+    return list(dict.fromkeys(w for w in words if w.strip()))  # ids kept: ROLES are words too
 
 
 def layout_labels(deck: Deck) -> list[str]:
@@ -159,6 +161,9 @@ def layout_labels(deck: Deck) -> list[str]:
             for style in styles.values() if isinstance(styles, dict) else ():
                 if isinstance(style, dict) and isinstance(style.get("label"), str):
                     found.append(str(style["label"]))
+            fallback = el.get("fallback")
+            if isinstance(fallback, tuple):
+                found += [str(t) for t in fallback]
             if el.kind == "level" and not isinstance(label, str):
                 found.append("{value} / {max}")
             fields = el.get("fields")
@@ -172,13 +177,15 @@ def layout_labels(deck: Deck) -> list[str]:
 def _source_words() -> tuple[str, ...]:
     root = Path(__file__).resolve().parent.parent
     words: list[str] = []
-    for path in sorted((root / "workbook").rglob("*.py")):
+    for path in [root / "render.py", *sorted((root / "workbook").rglob("*.py"))]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        # The card drawer's own calls named like the workbook's (p, w) are not words.
+        calls = ENGINE_CALLS if path.parent.name != "deckgen" else {"word", "mark"}
         if path.name == "words.py":
             words += [n.value.value for n in tree.body if isinstance(n, ast.Assign)
                       and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)]
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _name(node.func) in ENGINE_CALLS:
+            if isinstance(node, ast.Call) and _name(node.func) in calls:
                 args = [*node.args, *(k.value for k in node.keywords if k.arg not in _STEERING)]
                 for arg in args:
                     words += _strings(arg)
@@ -219,4 +226,4 @@ def _is_prose(text: str) -> bool:
     """A word a reader sees, not an id, a style or a glyph."""
     stripped = text.strip()
     return any(ch.isalpha() for ch in stripped) and not (
-        stripped.islower() and " " not in stripped) and "_" not in stripped
+        stripped.islower() and " " not in text) and "_" not in stripped

@@ -60,7 +60,7 @@ def _phase_opener(ctx: Context, name: str, summary: str | None, number: int, tot
                                head(ctx.w("You leave with")))]]
     for act in acts:
         rows.append([ctx.p(f"**{act.title}**", ctx.st.cell),
-                     ctx.p(minutes(act.minutes), ctx.st.cell),
+                     ctx.p(minutes(act.minutes, ctx.deck), ctx.st.cell),
                      ctx.p(first_sentence(act.output or ""), ctx.st.cell)])
     w = ctx.width
     out += [Spacer(1, mm(4)), booklet_table(rows, [w * 0.34, w * 0.14, w * 0.52], ctx)]
@@ -85,13 +85,14 @@ def _get_ready(ctx: Context, acts: Sequence[Activity]) -> list[str]:
         if (card := ctx.deck.card_by_id(ref.id)) is not None and card.category not in categories))
     out = []
     if sheets:
-        out.append("**Print** one per table, and one on A3 for the wall: "
-                   + _listing(sheets, ", "))
+        out.append(ctx.w("**Print** one per table, and one on A3 for the wall: {sheets}",
+                         sheets=_listing(sheets, ", ")))
     if categories:
-        out.append("**Pull** every card of: " + _listing(list(categories.values()), ", "))
+        out.append(ctx.w("**Pull** every card of: {categories}",
+                         categories=_listing(list(categories.values()), ", ")))
     if cards:
         # Titles may end in "?" or "…": a middle dot reads after them where a comma would not.
-        out.append("**Pull** these cards too: " + _listing(cards, "  ·  "))
+        out.append(ctx.w("**Pull** these cards too: {cards}", cards=_listing(cards, "  ·  ")))
     return out
 
 
@@ -163,7 +164,7 @@ def _on_one_page(content: Flowables) -> KeepInFrame:
 
 
 def _facts(ctx: Context, act: Activity) -> Table:
-    facts = [(head(ctx.w(TIME)), minutes(act.minutes))]
+    facts = [(head(ctx.w(TIME)), minutes(act.minutes, ctx.deck))]
     if act.grouping:
         facts.append((head(ctx.w("Grouping")), act.grouping))
     if act.worksheet:
@@ -171,7 +172,7 @@ def _facts(ctx: Context, act: Activity) -> Table:
     per_agenda = _agenda_minutes(ctx.wb.agendas, act.id)
     if per_agenda:
         facts.append((head(ctx.w("In the agendas")),
-                      "\n".join(f"{t}: {minutes(m)}" for t, m in per_agenda)))
+                      "\n".join(f"{t}: {minutes(m, ctx.deck)}" for t, m in per_agenda)))
     widths = _fact_widths(ctx.width, len(facts))
     cells = [[ctx.p(label, ctx.st.cell_head), ctx.p(value, ctx.st.cell_bold)]
              for label, value in facts]
@@ -215,7 +216,7 @@ def _steps_table(ctx: Context, act: Activity) -> Table:
     for i, step in enumerate(act.steps, 1):
         span = f"{clock_time(elapsed)[1:]}–{clock_time(elapsed + step.minutes)[1:]}"
         rows.append([Paragraph(str(i), number), ctx.p(step.do, do),
-                     ctx.p(f"**{minutes(step.minutes)}**\n{span}", st.cell)])
+                     ctx.p(f"**{minutes(step.minutes, ctx.deck)}**\n{span}", st.cell)])
         elapsed += step.minutes
     numbered = ParagraphStyle("minutes", parent=st.cell, alignment=TA_RIGHT)
     for row in rows:

@@ -44,9 +44,9 @@ def card_reference(ctx: Context) -> Flowables:
 
 def _category_heading(ctx: Context, cat: Category, count: int) -> Heading:
     """A category heading led by a square of its colour, with the number of cards."""
-    noun = "card" if count == 1 else "cards"
+    many = ctx.w("1 card") if count == 1 else ctx.w("{count} cards", count=count)
     markup = (f'{to_markup(cat.name, ctx.fonts)}'
-              f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {count} {noun}</font>')
+              f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {escape(many)}</font>')
     # Bookmarked but left out of the contents, which then fits on one page.
     return Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup, toc=False,
                    swatch=cat.color)
@@ -152,7 +152,7 @@ def _recipe_lines(ctx: Context, card: Card, style: ParagraphStyle) -> list[Parag
                               bulletFontName=ctx.fonts.bold, bulletFontSize=7,
                               bulletColor=rl(label),
                               spaceBefore=3 if not out else 0, spaceAfter=1)
-        names = " or ".join(card_name(ctx, card_id) for card_id in ids)
+        names = ctx.w(" or ").join(card_name(ctx, card_id) for card_id in ids)
         out.append(Paragraph(names, line, bulletText=word))
     return out
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from reportlab.pdfgen.canvas import Canvas
 
+from deckgen.i18n import mark
 from deckgen.model import Card
 from deckgen.units import WHITE, mm
 from deckgen.workbook.context import Context, rl
@@ -70,7 +71,7 @@ def _axis_label(c: Canvas, ctx: Context, text: str, x: float, y: float, align: s
 
 def _vote_tally(c: Canvas, ctx: Context, quadrants: Sequence[str], w: float, top: float) -> None:
     """Votes per team and quadrant: the spread shows where each department sees its upside."""
-    names = [q or f"Quadrant {i + 1}" for i, q in enumerate(quadrants)]
+    names = [q or ctx.w("Quadrant {number}", number=i + 1) for i, q in enumerate(quadrants)]
     cols = [("Team or department", 0.28)] + [(name, 0.18) for name in names]
     grid_table(c, ctx, cols, w, top, rows=5, row_h=mm(7))
 
@@ -116,12 +117,16 @@ def sheet_risk_register(c: Canvas, ctx: Context, w: float, h: float) -> None:
     grid_table(c, ctx, cols, w, top, rows=rows, row_h=(top - mm(10)) / rows, dots_for=(1, 2))
 
 
+_QUADRANTS = mark(("Quick wins", "High impact, low effort: start here."),
+                  ("Big bets", "High impact, high effort: plan and fund."),
+                  ("Fill-ins", "Low impact, low effort: when there is slack."),
+                  ("Not now", "Low impact, high effort: park it."))
+
+
 def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
-    names = [("Quick wins", "High impact, low effort: start here."),
-             ("Big bets", "High impact, high effort: plan and fund."),
-             ("Fill-ins", "Low impact, low effort: when there is slack."),
-             ("Not now", "Low impact, high effort: park it.")]
+    names = [(ctx.w(name), ctx.w(sub)) for name, sub in _QUADRANTS]
     x0, y0 = mm(12), mm(12)
+
     gw, gh = w - x0 - mm(4), h - y0 - mm(2)
     for q, (name, sub) in enumerate(names):
         qx = x0 + (q % 2) * gw / 2

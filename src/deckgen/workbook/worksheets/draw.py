@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from deckgen.i18n import mark
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook.context import Context, rl
 from deckgen.workbook.typeset import draw_text, fit_text, paragraph
@@ -150,7 +151,8 @@ def grid_table(c: Canvas, ctx: Context, cols: Sequence[tuple[str, float]], w: fl
 
 
 def draw_lmh(c: Canvas, ctx: Context, x: float, y: float) -> None:
-    for i, letter in enumerate("LMH"):
+    # Low, medium, high: one letter each, as the language abbreviates them.
+    for i, letter in enumerate(ctx.w(letter) for letter in mark("L", "M", "H")):
         cx = x + mm(2.6) + i * mm(6.5)
         c.setStrokeColor(rl(ctx.pal.muted))
         c.setLineWidth(0.6)
