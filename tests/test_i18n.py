@@ -160,3 +160,38 @@ def test_language_codes_are_checked(make_deck: Callable[..., Path]) -> None:
     assert result.exit_code == 1
     assert "deck.yaml:4:" in result.output and "'ge' is not an ISO 639-1" in result.output
     assert "'en' is listed twice" in result.output
+
+
+def test_a_deck_inherits_its_base_decks_translation(make_deck: Callable[..., Path],
+                                                    tmp_path: Path) -> None:
+    base = translated_deck(make_deck)
+    child = tmp_path / "child"
+    (child / "cards").mkdir(parents=True)
+    (child / "deck.yaml").write_text(f"deck: {{title: Test Deck}}\nextends: {base}\n",
+                                     encoding="utf-8")
+    (child / "cards" / "ours.yaml").write_text(
+        "category: audiences\ncards:\n  - {id: partner, title: Partner}\n", encoding="utf-8")
+    result = run("build", str(child), "-o", str(tmp_path / "out"), "--only", "cards",
+                 "--lang", "ru")
+    assert result.exit_code == 0, result.output
+    # Only the child's own card lacks a translation; the base's texts come from its ru.po.
+    assert result.output.count("warning:") == 1 and "'Partner' is not in ru.po" in result.output
+    pages = text_of(tmp_path / "out" / "cards.pdf")
+    assert russian("Lapsed subscriber") in pages and "Partner" in pages
+
+    result = run("i18n", str(child))  # the child's file starts from the base's translation
+    assert re.search(r"^ru +\d+ +0 +1 ", result.output, re.M), result.output
+
+
+def test_new_with_a_language(tmp_path: Path) -> None:
+    result = run("new", str(tmp_path / "ours"), "--lang", "de")
+    assert result.exit_code == 0, result.output
+    assert "languages: [en, de]" in (tmp_path / "ours" / "deck.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / "ours" / "i18n" / "de.po").is_file()
+    assert run("validate", str(tmp_path / "ours")).exit_code == 0
+    result = run("new", str(tmp_path / "theirs"), "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert "languages: [fr]" in (tmp_path / "theirs" / "deck.yaml").read_text(encoding="utf-8")
+    result = run("new", str(tmp_path / "typo"), "--lang", "ge")
+    assert result.exit_code == 1 and "'ge' is not an ISO 639-1 language code" in result.output
+    assert not (tmp_path / "typo").exists()

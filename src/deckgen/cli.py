@@ -264,13 +264,15 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
 @DECK_ARG
 def i18n_update(deck: Path) -> None:
     """Write DECK/i18n/deck.pot and merge it into each language's .po; print the coverage."""
+    from deckgen.i18n.apply import inherited
     from deckgen.i18n.catalog import extract
     from deckgen.i18n.po import update
     from deckgen.load import load_deck
 
     try:
         loaded = load_deck(deck)
-        rows = update(deck, extract(loaded), loaded.languages)
+        rows = update(deck, extract(loaded), loaded.languages,
+                      lambda code: inherited(loaded, code))
     except DeckError as error:
         _fail(error)
     except OSError as error:
@@ -381,16 +383,19 @@ def schema(deck: Path, which: str, out: Path | None) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--from", "base", default="builtin:prepersonalization", show_default=True,
               help="The deck to extend: builtin:NAME or a path to a deck folder.")
-def new(directory: Path, base: str) -> None:
+@click.option("--lang", metavar="CODE", help="The language the deck is for, e.g. de: "
+              "translated from the base deck when it has that language.")
+def new(directory: Path, base: str, lang: str | None) -> None:
     """Create a branded deck in DIRECTORY that extends another deck."""
     from deckgen.scaffold import ScaffoldError, scaffold
 
     try:
-        scaffold(directory, base)
+        scaffold(directory, base, lang)
     except ScaffoldError as exc:
         click.echo(f"deckgen new: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"Created {directory}. Next: deckgen build {directory} -o {directory}/build")
+    then = f" --lang {lang}" if lang else ""
+    click.echo(f"Created {directory}. Next: deckgen build {directory} -o {directory}/build{then}")
 
 
 @main.command()

@@ -238,6 +238,8 @@ def _read_languages(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
     if codes:
         layer.languages = tuple(codes)
         language = layer.meta.get("language")
+        if language is None:  # the first language is the one the deck is written in
+            layer.meta["language"] = codes[0]
         if language is not None and language != codes[0]:
             diags.add(node.pos, "languages", f"the first language is '{codes[0]}', but "
                       f"deck.language is '{language}'",

@@ -14,9 +14,12 @@ from pathlib import Path
 from deckgen.diagnostics import DeckError, Diagnostics, Pos
 from deckgen.i18n import ENGINE
 from deckgen.i18n.catalog import SKIP_ATTRS, extract
+from deckgen.i18n.langs import base
 from deckgen.i18n.po import Translation, check_folder, po_path, read
 from deckgen.model import Card, Deck
 from deckgen.workbook_model import Ref, Workbook
+
+SHIPPED = Path(__file__).resolve().parent / "words"  # the engine's words, translated
 
 
 def check_translations(deck: Deck, diags: Diagnostics) -> None:
@@ -47,11 +50,16 @@ def in_language(deck: Deck, language: str, *, strict: bool = False
     found = read(path, known, diags) if path.exists() else {}
     if diags:
         raise DeckError(diags)
+    fallback = inherited(deck, language)
     table: dict[tuple[str, str], str] = {}
     for entry in entries:
-        got = found.get((entry.context, entry.text))
+        key = (entry.context, entry.text)
+        got = found.get(key)
         if got is not None and got.text and not got.fuzzy:
-            table[(entry.context, entry.text)] = got.text
+            table[key] = got.text
+            continue
+        if key in fallback:
+            table[key] = fallback[key]
             continue
         if entry.context == ENGINE and got is None:
             continue  # an engine word the deck's file does not carry: English, as shipped
@@ -59,6 +67,23 @@ def in_language(deck: Deck, language: str, *, strict: bool = False
     if strict and diags:
         raise DeckError(diags)
     return _translate(deck, language, table), diags
+
+
+def inherited(deck: Deck, language: str) -> dict[tuple[str, str], str]:
+    """Translations a deck has without writing them: its base decks' (nearest first), then
+    the words the engine ships for the language (deckgen/i18n/words/LANG.po)."""
+    files = [po_path(source.parent, language) for source in deck.sources
+             if source.name == "deck.yaml" and source.parent != deck.root]
+    files += [SHIPPED / f"{language}.po", SHIPPED / f"{base(language)}.po"]
+    out: dict[tuple[str, str], str] = {}
+    for path in files:
+        if not path.is_file():
+            continue
+        # A base deck's file is checked when that deck is; here only its good entries count.
+        for key, got in read(path, None, Diagnostics()).items():
+            if got.text and not got.fuzzy and (path.parent != SHIPPED or key[0] == ENGINE):
+                out.setdefault(key, got.text)
+    return out
 
 
 def _report(diags: Diagnostics, path: Path, context: str, text: str, got: Translation | None,

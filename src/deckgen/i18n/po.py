@@ -7,6 +7,7 @@ here, with a position, before a build uses it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def template(entries: list[Entry], root: Path) -> polib.POFile:
     return pot
 
 
-def merge(pot: polib.POFile, path: Path, language: str) -> polib.POFile:
+def merge(pot: polib.POFile, path: Path, language: str,
+          inherited: Mapping[tuple[str, str], str] | None = None) -> polib.POFile:
     """The language's file brought up to the template: new texts empty, a text whose source
     changed keeps its old translation marked fuzzy (with the old source as #| msgid), texts
     the deck no longer has kept as obsolete entries (#~), so no translator's work is lost."""
@@ -96,6 +98,10 @@ def merge(pot: polib.POFile, path: Path, language: str) -> polib.POFile:
             entry.previous_msgid = moved.msgid
             entry.tcomment = moved.tcomment
             used.add(id(moved))
+        elif inherited and (item.msgctxt, item.msgid) in inherited:
+            # What the base deck or the engine already says in this language: a start the
+            # translator may change, rather than a blank to fill again.
+            entry.msgstr = inherited[(item.msgctxt, item.msgid)]
         po.append(entry)
     for entry in old or ():
         if id(entry) not in used and (entry.obsolete or entry.msgstr):
@@ -111,12 +117,13 @@ def coverage(po: polib.POFile, language: str) -> Coverage:
     return Coverage(language, translated, fuzzy, len(live) - translated - fuzzy)
 
 
-def read(path: Path, known: dict[str, str], diags: Diagnostics
+def read(path: Path, known: dict[str, str] | None, diags: Diagnostics
          ) -> dict[tuple[str, str], Translation]:
     """A language's translations by (context, msgid); problems with a position in `diags`.
 
     `known` maps the deck's contexts (engine words excluded) to their source text: an entry
     for a context the deck does not have is an error, its card or field may have been renamed.
+    None: any context is fine (a base deck's file, the engine's words).
     """
     where = Pos(path, 1, 1)
     try:
@@ -155,7 +162,7 @@ def read(path: Path, known: dict[str, str], diags: Diagnostics
             continue
         pos = Pos(path, _msgstr_line(lines, entry.linenum), 1)
         context = entry.msgctxt or ""
-        if context != ENGINE and context not in known:
+        if known is not None and context != ENGINE and context not in known:
             diags.add(pos, context or "msgctxt", _unknown(context),
                       "run `deckgen i18n DECK` to mark it obsolete, or fix the context")
             continue
@@ -219,7 +226,9 @@ def check_folder(root: Path, languages: tuple[str, ...], diags: Diagnostics) -> 
                       "add it to `languages:` in deck.yaml, or delete the file")
 
 
-def update(root: Path, entries: list[Entry], languages: tuple[str, ...]) -> list[Coverage]:
+def update(root: Path, entries: list[Entry], languages: tuple[str, ...],
+           inherited: Callable[[str], Mapping[tuple[str, str], str]] | None = None
+           ) -> list[Coverage]:
     """`deckgen i18n`: write i18n/deck.pot, merge it into each translation; their coverage."""
     pot = template(entries, root)
     folder = root / FOLDER
@@ -228,7 +237,7 @@ def update(root: Path, entries: list[Entry], languages: tuple[str, ...]) -> list
     out = []
     for language in languages[1:]:
         path = po_path(root, language)
-        po = merge(pot, path, language)
+        po = merge(pot, path, language, inherited(language) if inherited else None)
         po.save(str(path))
         out.append(coverage(po, language))
     return out
