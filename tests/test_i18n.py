@@ -195,3 +195,14 @@ def test_new_with_a_language(tmp_path: Path) -> None:
     result = run("new", str(tmp_path / "typo"), "--lang", "ge")
     assert result.exit_code == 1 and "'ge' is not an ISO 639-1 language code" in result.output
     assert not (tmp_path / "typo").exists()
+
+
+def test_a_new_translation_names_a_few_gaps_and_counts_the_rest(
+        make_deck: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_deck(RU_DECK)
+    assert run("i18n", str(root)).exit_code == 0
+    result = run("build", str(root), "-o", str(tmp_path / "out"), "--only", "cards",
+                 "--lang", "ru")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning:") == 21
+    assert re.search(r"ru\.po: warning: \[ru\] \d+ more texts are untranslated", result.output)

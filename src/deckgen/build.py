@@ -61,26 +61,38 @@ def load_checked(folder: Path, *, cmyk: bool = False,
                  strict: bool = False) -> tuple[Deck, CardRenderer]:
     """The deck (in `lang`, when given) and its drawer, once every check passed; warnings go
     to `warn`. With `strict`, an untranslated or fuzzy text is an error."""
-    from deckgen.i18n.apply import in_language
-
     deck = load_deck(folder)
-    diags = Diagnostics()
     if lang is not None and lang != deck.language:
-        diags.merge(check_deck(deck, CardRenderer(deck, cmyk=cmyk)))
+        diags = check_deck(deck, CardRenderer(deck, cmyk=cmyk))
         if diags:
             raise DeckError(diags)
-        deck, gaps = in_language(deck, lang, strict=strict)
-        diags.merge(gaps)
+        if diags.warnings:
+            (warn or log.warning)(diags.format_warnings())
+        return in_checked_language(deck, lang, cmyk=cmyk, warn=warn, strict=strict)
     renderer = CardRenderer(deck, cmyk=cmyk)
-    checks = check_deck(deck, renderer)
-    if lang is not None and deck.languages and lang != deck.languages[0]:
-        checks = _in(lang, checks)  # fit and glyph problems name the language that has them
-    diags.merge(checks)
+    diags = check_deck(deck, renderer)
     if diags:
         raise DeckError(diags)
     if diags.warnings:
         (warn or log.warning)(diags.format_warnings())
     return deck, renderer
+
+
+def in_checked_language(deck: Deck, lang: str, *, cmyk: bool = False,
+                        warn: Callable[[str], None] | None = None,
+                        strict: bool = False) -> tuple[Deck, CardRenderer]:
+    """A checked deck in another of its languages, with that language's own checks passed:
+    a text that fits in English may not fit in German."""
+    from deckgen.i18n.apply import in_language
+
+    translated, diags = in_language(deck, lang, strict=strict)
+    renderer = CardRenderer(translated, cmyk=cmyk)
+    diags.merge(_in(lang, check_deck(translated, renderer)))
+    if diags:
+        raise DeckError(diags)
+    if diags.warnings:
+        (warn or log.warning)(diags.format_warnings())
+    return translated, renderer
 
 
 def build(folder: Path, out_dir: Path, options: BuildOptions,

@@ -56,10 +56,12 @@ def main() -> None:
 @DECK_ARG
 def validate(deck: Path) -> None:
     """Load DECK and check everything; print each problem with its file and line."""
-    from deckgen.build import load_checked
+    from deckgen.build import in_checked_language, load_checked
 
     try:
         loaded, _ = load_checked(deck, warn=_warn)
+        for code in loaded.languages[1:]:  # each translation is checked as it would print
+            in_checked_language(loaded, code, warn=_warn)
     except DeckError as error:
         _fail(error)
     click.echo(f"{deck}: {_count(len(loaded.cards), 'card')} in "

@@ -21,6 +21,7 @@ from deckgen.diagnostics import Diagnostics, Pos, did_you_mean
 from deckgen.fields import DERIVED
 from deckgen.fonts import FontChain, FontError, FontFamily, bundled_name, load_family
 from deckgen.i18n import word
+from deckgen.i18n.langs import number
 from deckgen.icons import icon_path
 from deckgen.images import placed_art
 from deckgen.layout import TEXT_INSET, Box, Element, Layout, LayoutSet, element_box, load_layouts
@@ -578,7 +579,9 @@ def _values(card: Card, field: str, deck: Deck | None = None) -> tuple[str, ...]
         return entries
     if isinstance(value, (int, float)):
         spec = deck.field_spec(field) if deck is not None else None
-        return (spec.label(value) if spec is not None else f"{value:g}",)
+        if spec is not None and spec.values:
+            return (spec.label(value),)
+        return (number(value, deck.language if deck is not None else "en"),)
     if isinstance(value, str) and value and deck is not None:
         spec = deck.field_spec(field)
         if spec is not None and spec.values:

@@ -20,6 +20,7 @@ from deckgen.model import Card, Deck
 from deckgen.workbook_model import Ref, Workbook
 
 SHIPPED = Path(__file__).resolve().parent / "words"  # the engine's words, translated
+MAX_LISTED = 20  # gaps named one by one; beyond, one line counts them
 
 
 def check_translations(deck: Deck, diags: Diagnostics) -> None:
@@ -52,6 +53,7 @@ def in_language(deck: Deck, language: str, *, strict: bool = False
         raise DeckError(diags)
     fallback = inherited(deck, language)
     table: dict[tuple[str, str], str] = {}
+    gaps: list[tuple[str, str, Translation | None]] = []
     for entry in entries:
         key = (entry.context, entry.text)
         got = found.get(key)
@@ -63,7 +65,16 @@ def in_language(deck: Deck, language: str, *, strict: bool = False
             continue
         if entry.context == ENGINE and got is None:
             continue  # an engine word the deck's file does not carry: English, as shipped
-        _report(diags, path, entry.context, entry.text, got, language, strict)
+        gaps.append((entry.context, entry.text, got))
+    for context, text, got in gaps[:MAX_LISTED if len(gaps) > MAX_LISTED + 1 else None]:
+        _report(diags, path, context, text, got, language, strict)
+    if len(gaps) > MAX_LISTED + 1:
+        # A file just started has hundreds of gaps: name a few, count the rest.
+        more = len(gaps) - MAX_LISTED
+        message = (f"[{language}] {more} more texts are untranslated or fuzzy; they stay in "
+                   "the source language")
+        hint = "`deckgen i18n DECK` shows each language's coverage"
+        (diags.add if strict else diags.warn)(Pos(path), "", message, hint)
     if strict and diags:
         raise DeckError(diags)
     return _translate(deck, language, table), diags
