@@ -80,12 +80,13 @@ def load_checked(folder: Path, *, cmyk: bool = False,
 
 def in_checked_language(deck: Deck, lang: str, *, cmyk: bool = False,
                         warn: Callable[[str], None] | None = None,
-                        strict: bool = False) -> tuple[Deck, CardRenderer]:
+                        strict: bool = False, gaps: bool = True
+                        ) -> tuple[Deck, CardRenderer]:
     """A checked deck in another of its languages, with that language's own checks passed:
-    a text that fits in English may not fit in German."""
+    a text that fits in English may not fit in German. `gaps`: warn of untranslated texts."""
     from deckgen.i18n.apply import in_language
 
-    translated, diags = in_language(deck, lang, strict=strict)
+    translated, diags = in_language(deck, lang, strict=strict, gaps=gaps)
     renderer = CardRenderer(translated, cmyk=cmyk)
     diags.merge(_in(lang, check_deck(translated, renderer)))
     if diags:

@@ -61,11 +61,21 @@ def validate(deck: Path) -> None:
     try:
         loaded, _ = load_checked(deck, warn=_warn)
         for code in loaded.languages[1:]:  # each translation is checked as it would print
-            in_checked_language(loaded, code, warn=_warn)
+            in_checked_language(loaded, code, warn=_warn, gaps=False)
     except DeckError as error:
         _fail(error)
     click.echo(f"{deck}: {_count(len(loaded.cards), 'card')} in "
-               f"{_count(len(loaded.categories), 'category', 'categories')}, no problems.")
+               f"{_count(len(loaded.categories), 'category', 'categories')}, no problems."
+               + _coverage(loaded))
+
+
+def _coverage(deck: Any) -> str:
+    """How much of each translation is done, for validate's last line (gaps are no problem
+    there; `build --lang` names them, `deckgen i18n` counts them)."""
+    from deckgen.i18n.po import read_coverage
+
+    parts = [f"{row.language} {row.percent:.0f} %" for row in read_coverage(deck)]
+    return f" Translated: {', '.join(parts)}." if parts else ""
 
 
 def _json_value(value: object, root: Path) -> object:

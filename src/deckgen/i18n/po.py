@@ -17,6 +17,7 @@ from deckgen.diagnostics import Diagnostics, Pos
 from deckgen.i18n import ENGINE
 from deckgen.i18n.catalog import Entry
 from deckgen.i18n.langs import problem as lang_problem
+from deckgen.model import Deck
 
 FOLDER = "i18n"
 TEMPLATE = "deck.pot"
@@ -240,4 +241,22 @@ def update(root: Path, entries: list[Entry], languages: tuple[str, ...],
         po = merge(pot, path, language, inherited(language) if inherited else None)
         po.save(str(path))
         out.append(coverage(po, language))
+    return out
+
+
+def read_coverage(deck: Deck) -> list[Coverage]:
+    """Each translation's coverage as its file stands (no merge: nothing is written)."""
+    from deckgen.i18n.catalog import extract
+
+    wanted = {(e.context, e.text) for e in extract(deck)}
+    out = []
+    for language in deck.languages[1:]:
+        path = po_path(deck.root, language)
+        entries = {} if not path.exists() else {
+            (e.msgctxt or "", e.msgid): e for e in polib.pofile(str(path), wrapwidth=_WRAP)
+            if not e.obsolete}
+        done = sum(1 for key in wanted if key in entries and entries[key].msgstr
+                   and not entries[key].fuzzy)
+        fuzzy = sum(1 for key in wanted if key in entries and entries[key].fuzzy)
+        out.append(Coverage(language, done, fuzzy, len(wanted) - done - fuzzy))
     return out
