@@ -206,3 +206,19 @@ def test_a_new_translation_names_a_few_gaps_and_counts_the_rest(
     assert result.exit_code == 0, result.output
     assert result.output.count("warning:") == 21
     assert re.search(r"ru\.po: warning: \[ru\] \d+ more texts are untranslated", result.output)
+
+
+def test_fit_is_checked_per_language(make_deck: Callable[..., Path]) -> None:
+    root = translated_deck(make_deck)
+    path = root / "i18n" / "ru.po"
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgctxt == "card/lapsed/body").msgstr = "Ушёл. " * 200
+    po.save()
+    result = run("validate", str(root))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"\[ru\] card 'lapsed', field 'body': overflows", result.output), \
+        result.output
+    next(e for e in po if e.msgctxt == "card/lapsed/body").msgstr = "Ушёл в прошлом месяце."
+    po.save()
+    result = run("validate", str(root))
+    assert result.exit_code == 0 and "Translated: ru 100 %." in result.output, result.output
