@@ -222,3 +222,15 @@ def test_fit_is_checked_per_language(make_deck: Callable[..., Path]) -> None:
     po.save()
     result = run("validate", str(root))
     assert result.exit_code == 0 and "Translated: ru 100 %." in result.output, result.output
+
+
+def test_i18n_and_lang_refuse_bad_input(make_deck: Callable[..., Path], tmp_path: Path) -> None:
+    root = translated_deck(make_deck)
+    result = run("build", str(root), "-o", str(tmp_path / "out"), "--lang", "de")
+    assert result.exit_code == 1 and "the deck is not translated into 'de'" in result.output
+    path = root / "i18n" / "ru.po"
+    before = path.read_text(encoding="utf-8") + 'msgctxt "x"\nmsgid\n'
+    path.write_text(before, encoding="utf-8")
+    result = run("i18n", str(root))
+    assert result.exit_code == 1 and "is not a valid .po file" in result.output
+    assert path.read_text(encoding="utf-8") == before  # nothing merged over it

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polib  # type: ignore[import-untyped]
 
-from deckgen.diagnostics import Diagnostics, Pos
+from deckgen.diagnostics import DeckError, Diagnostics, Pos
 from deckgen.i18n import ENGINE
 from deckgen.i18n.catalog import Entry
 from deckgen.i18n.langs import problem as lang_problem
@@ -231,6 +231,14 @@ def update(root: Path, entries: list[Entry], languages: tuple[str, ...],
            inherited: Callable[[str], Mapping[tuple[str, str], str]] | None = None
            ) -> list[Coverage]:
     """`deckgen i18n`: write i18n/deck.pot, merge it into each translation; their coverage."""
+    diags = Diagnostics()
+    for language in languages[1:]:
+        # A file that does not parse would be lost in the merge: report it, change nothing.
+        # (An entry for a text the deck no longer has is fine here: the merge retires it.)
+        if po_path(root, language).exists():
+            read(po_path(root, language), None, diags)
+    if diags:
+        raise DeckError(diags)
     pot = template(entries, root)
     folder = root / FOLDER
     folder.mkdir(exist_ok=True)
