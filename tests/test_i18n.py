@@ -234,3 +234,24 @@ def test_i18n_and_lang_refuse_bad_input(make_deck: Callable[..., Path], tmp_path
     result = run("i18n", str(root))
     assert result.exit_code == 1 and "is not a valid .po file" in result.output
     assert path.read_text(encoding="utf-8") == before  # nothing merged over it
+
+
+def test_greek_sets_and_a_missing_glyph_names_the_language(make_deck: Callable[..., Path],
+                                                           tmp_path: Path) -> None:
+    root = translated_deck(make_deck)
+    path = root / "i18n" / "ru.po"
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgctxt == "card/lapsed/title").msgstr = "Πρώην συνδρομητής"
+    po.save()
+    result = run("build", str(root), "-o", str(tmp_path / "out"), "--only", "cards",
+                 "--lang", "ru", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "Πρώην συνδρομητής" in text_of(tmp_path / "out" / "cards.pdf")
+    next(e for e in po if e.msgctxt == "card/lapsed/title").msgstr = "漢字の購読者"
+    po.save()
+    result = run("validate", str(root))
+    assert result.exit_code == 1
+    line = path.read_text(encoding="utf-8").splitlines().index('msgstr "漢字の購読者"') + 1
+    # The problem is fixed in the translation, so that is where it points.
+    assert f"i18n/ru.po:{line}:1: title: [ru] card 'lapsed': no font has the character '漢'" \
+        in result.output, result.output

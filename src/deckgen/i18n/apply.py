@@ -53,12 +53,14 @@ def in_language(deck: Deck, language: str, *, strict: bool = False, gaps: bool =
         raise DeckError(diags)
     fallback = inherited(deck, language)
     table: dict[tuple[str, str], str] = {}
+    where: dict[str, Pos] = {}  # context -> its msgstr: where a problem with the text is fixed
     missing: list[tuple[str, str, Translation | None]] = []
     for entry in entries:
         key = (entry.context, entry.text)
         got = found.get(key)
         if got is not None and got.text and not got.fuzzy:
             table[key] = got.text
+            where[entry.context] = got.pos
             continue
         if key in fallback:
             table[key] = fallback[key]
@@ -79,7 +81,7 @@ def in_language(deck: Deck, language: str, *, strict: bool = False, gaps: bool =
         diags = Diagnostics()  # `validate` counts the gaps instead (po.coverage)
     if strict and diags:
         raise DeckError(diags)
-    return _translate(deck, language, table), diags
+    return _translate(deck, language, table, where), diags
 
 
 def inherited(deck: Deck, language: str) -> dict[tuple[str, str], str]:
@@ -118,7 +120,8 @@ def _report(diags: Diagnostics, path: Path, context: str, text: str, got: Transl
         diags.warn(pos, context, message, hint)
 
 
-def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str]) -> Deck:
+def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str],
+               where: dict[str, Pos]) -> Deck:
     def t(context: str, text: str) -> str:
         return table.get((context, text), text)
 
@@ -128,7 +131,7 @@ def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str]) -> 
     fields = tuple(replace(spec, values=tuple(
         (v, t(f"field/{spec.name}/values/{v}", label)) for v, label in spec.values))
         for spec in deck.fields)
-    cards = tuple(_card(deck, card, t) for card in deck.cards)
+    cards = tuple(_card(deck, card, t, where) for card in deck.cards)
     catalogue = tuple(replace(e, name=t(f"catalogue/{i}/name", e.name),
                               channel=t(f"catalogue/{i}/channel", e.channel),
                               note=t(f"catalogue/{i}/note", e.note) if e.note else e.note)
@@ -145,7 +148,7 @@ def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str]) -> 
                    catalogue=catalogue, workbook=workbook, words=words)
 
 
-def _card(deck: Deck, card: Card, t: object) -> Card:
+def _card(deck: Deck, card: Card, t: object, where: dict[str, Pos]) -> Card:
     assert callable(t)
     values = dict(card.values)
     for spec in deck.fields:
@@ -170,7 +173,15 @@ def _card(deck: Deck, card: Card, t: object) -> Card:
         value = values.get(name)
         v1[name] = value if isinstance(value, tuple) else getattr(card, name)
     title = values.get("title")
+    # A problem with a translated text (it overflows, a glyph is missing) is fixed in the .po.
+    field_pos = dict(card.field_pos)
+    for name in values:
+        base = f"card/{card.id}/{name}"
+        pos = where.get(base) or where.get(f"{base}/1")
+        if pos is not None:
+            field_pos[name] = pos
     return replace(card, title=title if isinstance(title, str) else card.title, axes=axes,
+                   field_pos=field_pos,
                    values=values, **v1)  # type: ignore[arg-type]
 
 
