@@ -8,6 +8,7 @@ with `strict`). The engine's own words go into Deck.words for deckgen.i18n.word.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from deckgen.i18n.po import Translation, check_folder, po_path, read
 from deckgen.model import Card, Deck
 from deckgen.workbook_model import Ref, Workbook
 
+Lookup = Callable[[str, str], str]  # (context, source text) -> the text in the language
 SHIPPED = Path(__file__).resolve().parent / "words"  # the engine's words, translated
 MAX_LISTED = 20  # gaps named one by one; beyond, one line counts them
 
@@ -126,7 +128,8 @@ def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str],
         return table.get((context, text), text)
 
     categories = tuple(replace(c, name=t(f"category/{c.id}/name", c.name),
-                               question=t(f"category/{c.id}/question", c.question))
+                               question=t(f"category/{c.id}/question", c.question),
+                               pos=where.get(f"category/{c.id}/name", c.pos))
                        for c in deck.categories)
     fields = tuple(replace(spec, values=tuple(
         (v, t(f"field/{spec.name}/values/{v}", label)) for v, label in spec.values))
@@ -148,8 +151,7 @@ def _translate(deck: Deck, language: str, table: dict[tuple[str, str], str],
                    catalogue=catalogue, workbook=workbook, words=words)
 
 
-def _card(deck: Deck, card: Card, t: object, where: dict[str, Pos]) -> Card:
-    assert callable(t)
+def _card(deck: Deck, card: Card, t: Lookup, where: dict[str, Pos]) -> Card:
     values = dict(card.values)
     for spec in deck.fields:
         value = values.get(spec.name)
@@ -185,9 +187,8 @@ def _card(deck: Deck, card: Card, t: object, where: dict[str, Pos]) -> Card:
                    values=values, **v1)  # type: ignore[arg-type]
 
 
-def _tree(node: object, path: str, t: object) -> object:
+def _tree(node: object, path: str, t: Lookup) -> object:
     """A workbook model tree with every text replaced (same walk as catalog.walk)."""
-    assert callable(t)
     if isinstance(node, str):
         return t(path, node)
     if isinstance(node, Ref) or node is None or isinstance(node, (bool, int, float)):

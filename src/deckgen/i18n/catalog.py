@@ -26,7 +26,7 @@ from pathlib import Path
 
 from deckgen.diagnostics import Pos
 from deckgen.i18n import ENGINE
-from deckgen.model import ROLES, Deck
+from deckgen.model import ROLES, Card, Deck
 from deckgen.workbook_model import SHEET_KINDS, Ref
 
 
@@ -85,10 +85,7 @@ def extract(deck: Deck) -> list[Entry]:
     return unique
 
 
-def card_entries(deck: Deck, card: object) -> Iterator[Entry]:
-    from deckgen.model import Card
-
-    assert isinstance(card, Card)
+def card_entries(deck: Deck, card: Card) -> Iterator[Entry]:
     for spec in deck.fields:
         value = card.values.get(spec.name)
         where = card.where(spec.name)
