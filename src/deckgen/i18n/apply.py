@@ -107,7 +107,7 @@ def _report(diags: Diagnostics, path: Path, context: str, text: str, got: Transl
             language: str, strict: bool) -> None:
     short = text if len(text) <= 40 else text[:39] + "…"
     if got is None:
-        message = f"'{short}' is not in {path.name}; it stays in the source language"
+        message = f"[{language}] '{short}' is not in {path.name}; it stays in the source language"
         hint = "run `deckgen i18n DECK` to add it, then translate it"
         pos = Pos(path)
     else:
