@@ -187,8 +187,11 @@ def _unknown(context: str) -> str:
 def _check_text(source: str, text: str, pos: Pos, context: str, diags: Diagnostics) -> None:
     """A translation's markup and placeholders must match what the drawer expects."""
     for mark in ("**", "*"):
-        rest = text.replace("**", "") if mark == "*" else text
-        if rest.count(mark) % 2:
+        def odd(value: str, mark: str = mark) -> bool:
+            return (value.replace("**", "") if mark == "*" else value).count(mark) % 2 == 1
+
+        # A source that itself has a lone * (say "5 * 3") is not markup there either.
+        if odd(text) and not odd(source):
             diags.add(pos, context, f"markup does not balance: '{mark}' without its pair",
                       f"close every {mark}text{mark}")
             return
