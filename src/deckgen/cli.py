@@ -64,9 +64,11 @@ def validate(deck: Path) -> None:
             in_checked_language(loaded, code, warn=_warn, gaps=False)
     except DeckError as error:
         _fail(error)
+    coverage = _coverage(loaded)
+    if coverage:
+        click.echo(coverage)
     click.echo(f"{deck}: {_count(len(loaded.cards), 'card')} in "
-               f"{_count(len(loaded.categories), 'category', 'categories')}, no problems."
-               + _coverage(loaded))
+               f"{_count(len(loaded.categories), 'category', 'categories')}, no problems.")
 
 
 def _coverage(deck: Any) -> str:
@@ -75,7 +77,7 @@ def _coverage(deck: Any) -> str:
     from deckgen.i18n.po import read_coverage
 
     parts = [f"{row.language} {row.percent:.0f} %" for row in read_coverage(deck)]
-    return f" Translated: {', '.join(parts)}." if parts else ""
+    return f"Translated: {', '.join(parts)}." if parts else ""
 
 
 def _json_value(value: object, root: Path) -> object:
