@@ -56,14 +56,28 @@ def main() -> None:
 @DECK_ARG
 def validate(deck: Path) -> None:
     """Load DECK and check everything; print each problem with its file and line."""
-    from deckgen.outputs.build import load_checked
+    from deckgen.outputs.build import in_checked_language, load_checked
 
     try:
         loaded, _ = load_checked(deck, warn=_warn)
+        for code in loaded.languages[1:]:  # each translation is checked as it would print
+            in_checked_language(loaded, code, warn=_warn, gaps=False)
     except DeckError as error:
         _fail(error)
+    coverage = _coverage(loaded)
+    if coverage:
+        click.echo(coverage)
     click.echo(f"{deck}: {_count(len(loaded.cards), 'card')} in "
                f"{_count(len(loaded.categories), 'category', 'categories')}, no problems.")
+
+
+def _coverage(deck: Any) -> str:
+    """How much of each translation is done, for validate's last line (gaps are no problem
+    there; `build --lang` names them, `deckgen i18n` counts them)."""
+    from deckgen.i18n.po import read_coverage
+
+    parts = [f"{row.language} {row.percent:.0f} %" for row in read_coverage(deck)]
+    return f"Translated: {', '.join(parts)}." if parts else ""
 
 
 def _json_value(value: object, root: Path) -> object:
@@ -215,10 +229,14 @@ def _cannot_write(error: OutputError) -> NoReturn:
 @click.option("--target", "targets", multiple=True, metavar="NAME",
               help="Also write this print target (repeatable; see `deckgen targets`).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.option("--lang", metavar="CODE", help="Build this language of the deck (see `deckgen "
+              "i18n`); `all` builds each into OUT/LANG/.")
+@click.option("--strict", is_flag=True, help="With --lang: an untranslated or fuzzy text is an "
+              "error, not a warning.")
 def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | None,
           duplex: str, back_offset: tuple[float, float], cmyk: bool, blank_count: int | None,
           categories: tuple[str, ...], printer_margin: float, targets: tuple[str, ...],
-          quiet: bool) -> None:
+          quiet: bool, lang: str | None, strict: bool) -> None:
     """Build every output of DECK into OUT."""
     from deckgen.outputs.build import TargetFailed
     from deckgen.outputs.build import build as run_build
@@ -234,7 +252,8 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
     started = time.monotonic()
     try:
         with _terminate_as_interrupt():
-            written = run_build(deck, out, options, progress, warn=_warn)
+            written = run_build(deck, out, options, progress, warn=_warn, lang=lang,
+                                strict=strict)
     except DeckError as error:
         progress.clear()
         _fail(error, nothing_written=True)
@@ -253,6 +272,34 @@ def build(deck: Path, out: Path, only: tuple[str, ...], png: bool, paper: str | 
         for path in written:
             click.echo(f"wrote {path}")
         click.echo(f"done in {time.monotonic() - started:.1f} s")
+
+
+@main.command(name="i18n")
+@DECK_ARG
+def i18n_update(deck: Path) -> None:
+    """Write DECK/i18n/deck.pot and merge it into each language's .po; print the coverage."""
+    from deckgen.deck.load import load_deck
+    from deckgen.i18n.apply import inherited
+    from deckgen.i18n.catalog import extract
+    from deckgen.i18n.po import update
+
+    try:
+        loaded = load_deck(deck)
+        rows = update(deck, extract(loaded), loaded.languages,
+                      lambda code: inherited(loaded, code))
+    except DeckError as error:
+        _fail(error)
+    except OSError as error:
+        click.echo(f"deckgen: cannot write {deck / 'i18n'}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {deck / 'i18n' / 'deck.pot'}")
+    if not rows:
+        click.echo("No translations: list languages in deck.yaml, e.g. `languages: [en, de]`.")
+        return
+    click.echo(f"{'language':<10}{'translated':>12}{'fuzzy':>8}{'untranslated':>14}{'percent':>9}")
+    for row in rows:
+        click.echo(f"{row.language:<10}{row.translated:>12}{row.fuzzy:>8}"
+                   f"{row.untranslated:>14}{row.percent:>8.1f}%")
 
 
 # -- print targets: `targets`, `preflight` and what `build --target` reports ---------------------
@@ -350,16 +397,19 @@ def schema(deck: Path, which: str, out: Path | None) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--from", "base", default="builtin:prepersonalization", show_default=True,
               help="The deck to extend: builtin:NAME or a path to a deck folder.")
-def new(directory: Path, base: str) -> None:
+@click.option("--lang", metavar="CODE", help="The language the deck is for, e.g. de: "
+              "translated from the base deck when it has that language.")
+def new(directory: Path, base: str, lang: str | None) -> None:
     """Create a branded deck in DIRECTORY that extends another deck."""
     from deckgen.scaffold import ScaffoldError, scaffold
 
     try:
-        scaffold(directory, base)
+        scaffold(directory, base, lang)
     except ScaffoldError as exc:
         click.echo(f"deckgen new: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"Created {directory}. Next: deckgen build {directory} -o {directory}/build")
+    then = f" --lang {lang}" if lang else ""
+    click.echo(f"Created {directory}. Next: deckgen build {directory} -o {directory}/build{then}")
 
 
 @main.command()

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from deckgen.deck.model import Card, Category, Deck
 from deckgen.deck.schema import card_file_schema, deck_file_schema
 from deckgen.diagnostics import DeckError
+from deckgen.i18n.langs import problem as lang_problem
 from deckgen.resources import builtin_deck, data_dir
 from deckgen.units import Color
 
@@ -29,9 +30,12 @@ class ScaffoldError(Exception):
     """The deck cannot be scaffolded; the message says why and what to do."""
 
 
-def scaffold(directory: Path, base: str = DEFAULT_BASE) -> None:
-    """Create `directory` holding a deck that extends `base` and builds as it is."""
+def scaffold(directory: Path, base: str = DEFAULT_BASE, lang: str | None = None) -> None:
+    """Create `directory` holding a deck that extends `base` and builds as it is; `lang`: the
+    language it is for (see _language_lines)."""
     directory = Path(directory)
+    if lang is not None and (why := lang_problem(lang)) is not None:
+        raise ScaffoldError(f"{why}; write e.g. de, ru or pt_BR")
     base_dir, extends = _resolve_base(base, directory)
     base_deck = _load_base(base_dir, base)
     _check_target(directory)
@@ -41,15 +45,24 @@ def scaffold(directory: Path, base: str = DEFAULT_BASE) -> None:
                               if base_deck.categories else FALLBACK_PRIMARY)
     category = _example_category(base_deck)
     files: dict[str, str | bytes] = {
-        "deck.yaml": _deck_yaml(base_deck, extends, client, primary, category),
+        "deck.yaml": _deck_yaml(base_deck, extends, client, primary, category)
+        + _language_lines(base_deck, lang),
         "cards/10-our-cards.yaml": _cards_yaml(base_deck, category),
-        "README.md": _readme(client, extends),
+        "README.md": _readme(client, extends) + _language_readme(base_deck, lang),
         "schemas/deck.schema.json": _json(deck_file_schema(base_deck)),
         "schemas/cards.schema.json": _json(card_file_schema(base_deck)),
     }
     if base_deck.brand.logo is None:  # a base's own logo is inherited, never replaced
         files["assets/logo.png"] = _logo_png(_initials(client), primary)
     _write(directory, files)
+    if lang is not None and lang != base_deck.language and lang in base_deck.languages:
+        from deckgen.deck.load import load_deck
+        from deckgen.i18n.apply import inherited
+        from deckgen.i18n.catalog import extract
+        from deckgen.i18n.po import update
+
+        deck = load_deck(directory)
+        update(directory, extract(deck), deck.languages, lambda code: inherited(deck, code))
     if not _builds(directory):
         # The base's layouts may have less room than the example needs: a deck that does not
         # validate as it is would be a poor start, so the example shrinks to a bare card.
@@ -69,6 +82,40 @@ def _write(directory: Path, files: dict[str, str | bytes]) -> None:
                 path.write_text(content, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise ScaffoldError(f"cannot write {directory}: {exc.strerror or exc}") from None
+
+
+def _language_lines(base: Deck, lang: str | None) -> str:
+    """deck.yaml lines for `new --lang`. A base translated into the language lends the deck
+    its translation (i18n/LANG.po starts from it); otherwise the deck is written in it."""
+    if lang is None or lang == base.language:
+        return ""
+    if lang in base.languages:
+        return "\n".join([
+            _c(f"languages: [{base.language}, {lang}]",
+               f"cards are written in {base.language}; i18n/{lang}.po translates them"), ""])
+    return "\n".join([
+        _c(f"languages: [{lang}]", f"written in {lang}; the base deck's cards stay in "
+           f"{base.language} until replaced"), ""])
+
+
+def _language_readme(base: Deck, lang: str | None) -> str:
+    if lang is None or lang == base.language:
+        return ""
+    if lang in base.languages:
+        return f"""
+## Language
+
+The cards are written in `{base.language}` and built in `{lang}`: `i18n/{lang}.po` holds the
+translation, started from the base deck's. After adding or changing cards, run
+`deckgen i18n .` and translate the new entries (Poedit or any PO editor), then
+`deckgen build . -o build --lang {lang}` (`--strict` fails on anything left untranslated).
+"""
+    return f"""
+## Language
+
+This deck is written in `{lang}`; the deck it extends is in `{base.language}`, so its cards
+stay in that language until you replace them by id or translate the base deck.
+"""
 
 
 def _builds(directory: Path) -> bool:

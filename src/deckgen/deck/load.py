@@ -28,6 +28,7 @@ from deckgen.deck.settings import (
     _read_brand,
     _read_card_spec,
     _read_categories,
+    _read_languages,
     _read_meta,
     _read_paper,
 )
@@ -67,6 +68,7 @@ class _Layer:
     has_workbook: bool = False
     sources: list[Path] = field(default_factory=list)
     fields: dict[str, FieldSpec] = field(default_factory=defaults)  # inherited ones included
+    languages: tuple[str, ...] | None = None
 
 def load_deck(folder: Path | str) -> Deck:
     """Load and check a deck folder; raise DeckError listing every problem found."""
@@ -122,6 +124,7 @@ def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Lay
     layer = _Layer(root=root)
     layer.sources.append(deck_file)
     _read_meta(top, layer, diags, required=base is None)
+    _read_languages(top, layer, diags)
     _read_card_spec(top, layer, diags)
     _read_paper(top, layer, diags)
     _read_brand(top, layer, diags)
@@ -218,6 +221,7 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     merged.workbook = layer.workbook if layer.has_workbook else base.workbook
     merged.sources = layer.sources + base.sources
     merged.fields = layer.fields
+    merged.languages = layer.languages if layer.languages is not None else base.languages
     return merged
 
 def _merge_card_spec(base: CardSpec | None, spec: CardSpec | None,
@@ -264,6 +268,7 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
         workbook=layer.workbook,
         sources=tuple(layer.sources),
         fields=tuple(layer.fields.values()),
+        languages=layer.languages or (layer.meta.get("language") or "en",),
     )
 
 def _finish_categories(layer: _Layer, diags: Diagnostics) -> list[Category]:

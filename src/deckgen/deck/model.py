@@ -114,6 +114,9 @@ class Deck:
     workbook: Workbook | None = None
     sources: tuple[Path, ...] = ()  # every file read, for `watch`
     fields: tuple[FieldSpec, ...] = ()  # what its cards may carry, v1's fields first
+    languages: tuple[str, ...] = ()  # `languages:`; the first is the one the deck is written in
+    # The engine's own words in the deck's language (deckgen.i18n.word); empty: English.
+    words: dict[str, str] = field(default_factory=dict, compare=False)
 
     def field_spec(self, name: str) -> FieldSpec | None:
         for spec in self.fields:

@@ -151,6 +151,9 @@ def deck_file_schema(deck: Deck | None = None) -> Schema:
                 "size": size, "bleed": LENGTH, "safe": LENGTH,
             }, "additionalProperties": False},
             "paper": {"enum": list(PAPER_NAMES)},
+            "languages": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                          "description": "The deck's languages; the first is the one it is "
+                                         "written in. Translations: i18n/LANG.po"},
             "brand": {"type": "object", "properties": {
                 "name": {"type": "string"},
                 "logo": {"type": "string"},

@@ -15,6 +15,7 @@ from deckgen.deck.model import (
     FontRef,
 )
 from deckgen.diagnostics import Diagnostics, Pos, did_you_mean, source_line
+from deckgen.i18n.langs import problem as lang_problem
 from deckgen.units import (
     CARD_SIZES_MM,
     PAPER_NAMES,
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
-TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories", "fields")
+TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories", "fields",
+            "languages")
 
 DECK_KEYS = ("title", "subtitle", "edition", "language")
 
@@ -61,6 +63,34 @@ def _read_meta(top: ys.Map, layer: _Layer, diags: Diagnostics, required: bool) -
     if language is not None and not re.fullmatch(r"[a-zA-Z]{2,3}([_-][a-zA-Z]{2})?", language):
         diags.add(meta.get("language").pos, "deck.language",  # type: ignore[union-attr]
                   f"'{language}' is not a language code", "write e.g. en, en_GB or de")
+
+def _read_languages(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
+    """`languages: [en, de]`: the first is the one the deck is written in (see deckgen.i18n)."""
+    node = top.get("languages")
+    if node is None:
+        return
+    codes: list[str] = []
+    for i, item in enumerate(ys.sequence(node, "languages", diags) or ()):
+        code = ys.text(item, ys.join("languages", i), diags, required=True)
+        if code is None:
+            continue
+        why = lang_problem(code)
+        if why is not None:
+            diags.add(item.pos, ys.join("languages", i), why, "write e.g. en, de, ru or pt_BR")
+        elif code in codes:
+            diags.add(item.pos, ys.join("languages", i), f"'{code}' is listed twice")
+        else:
+            codes.append(code)
+    if codes:
+        layer.languages = tuple(codes)
+        language = layer.meta.get("language")
+        if language is None:  # the first language is the one the deck is written in
+            layer.meta["language"] = codes[0]
+        if language is not None and language != codes[0]:
+            diags.add(node.pos, "languages", f"the first language is '{codes[0]}', but "
+                      f"deck.language is '{language}'",
+                      "list the language the cards are written in first")
+
 
 def _read_card_spec(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
     spec = ys.mapping(top.get("card"), "card", diags)

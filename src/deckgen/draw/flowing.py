@@ -27,6 +27,7 @@ from deckgen.units import WHITE, Color, mm
 if TYPE_CHECKING:
     from deckgen.draw.renderer import CardRenderer
 from deckgen.draw.values import _field_text, _values
+from deckgen.i18n import word
 
 
 def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
@@ -37,6 +38,8 @@ def _text(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     if el.flag("uppercase"):
         value = value.upper()
     label = el.get("label")
+    if isinstance(label, str):
+        label = word(r.deck, label)
     blocks = []
     for i, line in enumerate(value.split("\n")):
         spans = tx.parse_inline(line, bold=_bold(el), italic=el.flag("italic"))
@@ -109,6 +112,7 @@ def _flow_groups(r: CardRenderer, el: Element, s: _Subject,
         if label is None and v1.get("label"):
             label = field.title()
         if isinstance(label, str) and label:
+            label = word(r.deck, label)
             groups.append((field, _Group([tx.Block(tx.parse_inline(label.upper(), bold=True),
                                                    size_scale=label_scale)], accent, label=True)))
         if is_list:
@@ -191,7 +195,7 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     if s.card is not None:
         right_text = f"{s.card.id} · {r.numbers[s.card.id]}/{r.total}"
     elif s.side == "blank":
-        right_text = "blank card"
+        right_text = word(r.deck, "blank card")
     else:
         right_text = ""
     right = tx.fit([tx.Block(tx.parse_inline(right_text))],

@@ -13,6 +13,7 @@ from deckgen.deck.icons import icon_path
 from deckgen.draw import art
 from deckgen.draw.images import placed_art
 from deckgen.draw.plan import Overflow, _len, _Op, _Plan, _Subject, _text_width, _with_bleed
+from deckgen.i18n import word
 from deckgen.layout.boxes import TEXT_INSET, Box
 from deckgen.layout.elements import Element
 from deckgen.text import typeset as tx
@@ -53,7 +54,7 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
         side = min(mm(8) * r.scale, max(box.h - 2 * mm(2), mm(4)))
         icon_w, icon_h = placed_art(icon, side, side, cmyk=r.cmyk).fit_size(side, side)
         inner_w -= icon_w + ICON_GAP
-    role = (s.category.role or "").upper()
+    role = word(r.deck, (s.category.role or "").upper())
     role_w = 0.0
     role_fit = None
     if role and s.side != "back":
@@ -161,13 +162,13 @@ def _lines(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     color = r.color(el.str_opt("color", "muted"), s.category).mix(WHITE, 0.35)
     labels = el.get("labels")
     label_map = labels if isinstance(labels, dict) else {}
-    first_label = str(label_map.get("first", ""))
+    first_label = word(r.deck, str(label_map.get("first", "")))
     count = max(int(box.h // spacing), 1)
     size = el.num("size", 5.5)
     style = r.style(el, size=size, min_size=size)
     label_fit = tx.fit([tx.Block(tx.parse_inline(first_label.upper(), bold=True))],
                        style, box.w, 20) if first_label else None
-    id_label = str(label_map.get("id", ""))
+    id_label = word(r.deck, str(label_map.get("id", "")))
     id_fit = tx.fit([tx.Block(tx.parse_inline(id_label, bold=True))], style, box.w,
                     20) if id_label else None
     id_w = mm(15) if id_fit is not None else 0.0

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from deckgen.deck.model import Card, Deck
 from deckgen.draw.plan import _Subject
+from deckgen.i18n import word
+from deckgen.i18n.langs import number
 from deckgen.layout.elements import Element
 
 if TYPE_CHECKING:
@@ -36,7 +38,13 @@ def _values(card: Card, field: str, deck: Deck | None = None) -> tuple[str, ...]
         return entries
     if isinstance(value, (int, float)):
         spec = deck.field_spec(field) if deck is not None else None
-        return (spec.label(value) if spec is not None else f"{value:g}",)
+        if spec is not None and spec.values:
+            return (spec.label(value),)
+        return (number(value, deck.language if deck is not None else "en"),)
+    if isinstance(value, str) and value and deck is not None:
+        spec = deck.field_spec(field)
+        if spec is not None and spec.values:
+            return (spec.label(value),)  # a declared value reads as its label, translated too
     return (value,) if isinstance(value, str) and value else ()
 
 def _template(r: CardRenderer, card: Card, template: str) -> str | None:
@@ -76,7 +84,7 @@ def _field_text(renderer: CardRenderer, subject: _Subject, field: str,
     if not shown and el is not None:
         # e.g. an interaction card without a subtitle shows its family and size instead
         fallback = el.get("fallback")
-        parts = [_template(renderer, card, t) for t in fallback] \
+        parts = [_template(renderer, card, word(renderer.deck, str(t))) for t in fallback] \
             if isinstance(fallback, tuple) else []
         text = " · ".join(p for p in parts if p)
         return text or None

@@ -10,6 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.model import ROLES
 from deckgen.draw.plan import Overflow, _Op, _Plan, _Subject
+from deckgen.i18n import word
 from deckgen.layout.boxes import Box
 from deckgen.layout.elements import Element
 from deckgen.text import typeset as tx
@@ -37,7 +38,7 @@ def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     gap = mm(1.3) * r.scale * min(1.0, 5 / steps)
     max_h = box.h * 0.92 * r.scale
     label_style = r.style(Element("lvl", "text", {"size": 7, "weight": "bold"}))
-    template = el.str_opt("label", "{value} / {max}")
+    template = word(r.deck, el.str_opt("label", "{value} / {max}"))
     text = template.replace("{value}", f"{int(value)}").replace("{max}", f"{lo + steps - 1}")
     label = tx.fit([tx.Block(tx.parse_inline(text, bold=True))], label_style,
                    box.w - steps * (bar_w + gap), 30)
@@ -71,7 +72,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
             target = r.deck.card_by_id(ref)
             if target is not None:
                 values.append((target.title, r.deck.category(target.category).color))
-        rows.append((role, str(label_map.get(role, role.upper())), values))
+        rows.append((role, word(r.deck, str(label_map.get(role, role.upper()))), values))
     if not rows:
         return None
     blank = s.card is None

@@ -51,13 +51,26 @@ def check_deck(deck: Deck, renderer: CardRenderer) -> Diagnostics:
         from deckgen.deck.workbook_load import check_workbook_refs
 
         check_workbook_refs(deck.workbook, deck, diags)
+    if deck.languages[:1] == (deck.language,):  # the source deck: check every translation file
+        from deckgen.i18n.apply import check_translations
+
+        check_translations(deck, diags)
     return diags
 
 
 def load_checked(folder: Path, *, cmyk: bool = False,
-                 warn: Callable[[str], None] | None = None) -> tuple[Deck, CardRenderer]:
-    """The deck and its drawer, once every check passed; warnings go to `warn`."""
+                 warn: Callable[[str], None] | None = None, lang: str | None = None,
+                 strict: bool = False) -> tuple[Deck, CardRenderer]:
+    """The deck (in `lang`, when given) and its drawer, once every check passed; warnings go
+    to `warn`. With `strict`, an untranslated or fuzzy text is an error."""
     deck = load_deck(folder)
+    if lang is not None and lang != deck.language:
+        diags = check_deck(deck, CardRenderer(deck, cmyk=cmyk))
+        if diags:
+            raise DeckError(diags)
+        if diags.warnings:
+            (warn or log.warning)(diags.format_warnings())
+        return in_checked_language(deck, lang, cmyk=cmyk, warn=warn, strict=strict)
     renderer = CardRenderer(deck, cmyk=cmyk)
     diags = check_deck(deck, renderer)
     if diags:
@@ -67,14 +80,55 @@ def load_checked(folder: Path, *, cmyk: bool = False,
     return deck, renderer
 
 
+def in_checked_language(deck: Deck, lang: str, *, cmyk: bool = False,
+                        warn: Callable[[str], None] | None = None,
+                        strict: bool = False, gaps: bool = True
+                        ) -> tuple[Deck, CardRenderer]:
+    """A checked deck in another of its languages, with that language's own checks passed:
+    a text that fits in English may not fit in German. `gaps`: warn of untranslated texts."""
+    from deckgen.i18n.apply import in_language
+
+    translated, diags = in_language(deck, lang, strict=strict, gaps=gaps)
+    renderer = CardRenderer(translated, cmyk=cmyk)
+    diags.merge(_in(lang, check_deck(translated, renderer)))
+    if diags:
+        raise DeckError(diags)
+    if diags.warnings:
+        (warn or log.warning)(diags.format_warnings())
+    return translated, renderer
+
+
 def build(folder: Path, out_dir: Path, options: BuildOptions,
           progress: Progress | None = None,
-          warn: Callable[[str], None] | None = None) -> list[Path]:
-    """Write the requested outputs into `out_dir`; on any problem, change nothing there."""
+          warn: Callable[[str], None] | None = None, lang: str | None = None,
+          strict: bool = False) -> list[Path]:
+    """Write the requested outputs into `out_dir`; on any problem, change nothing there.
+
+    `lang` builds one of the deck's languages; "all" builds each into `out_dir/LANG/`, after
+    every language has passed its checks."""
     if progress is not None:
         progress("checking", 0, 0)
-    deck, renderer = load_checked(folder, cmyk=options.cmyk, warn=warn)
-    return write_outputs(deck, renderer, out_dir, options, progress)
+    if lang != "all":
+        deck, renderer = load_checked(folder, cmyk=options.cmyk, warn=warn, lang=lang,
+                                      strict=strict)
+        return write_outputs(deck, renderer, out_dir, options, progress)
+    languages = load_deck(folder).languages
+    checked = [load_checked(folder, cmyk=options.cmyk, warn=warn, lang=code, strict=strict)
+               for code in languages]
+    written: list[Path] = []
+    for code, (deck, renderer) in zip(languages, checked, strict=True):
+        written += write_outputs(deck, renderer, out_dir / code, options, progress)
+    return written
+
+
+def _in(language: str, diags: Diagnostics) -> Diagnostics:
+    """The same problems, each saying which language has it."""
+    out = Diagnostics()
+    for d in diags.items:
+        out.add(d.pos, d.field, f"[{language}] {d.message}", d.hint)
+    for d in diags.warnings:
+        out.warn(d.pos, d.field, f"[{language}] {d.message}", d.hint)
+    return out
 
 
 def write_outputs(deck: Deck, renderer: CardRenderer, out_dir: Path, options: BuildOptions,

@@ -100,7 +100,7 @@ class Lines(Flowable):  # type: ignore[misc]
                  least: float = mm(8)) -> None:
         super().__init__()
         self.ctx = ctx
-        self.title = title
+        self.title = ctx.w(title) if title else title
         self.pitch = pitch
         self.least = least
         # Space above the title is drawn, not spaceBefore: on a full page the lines vanish

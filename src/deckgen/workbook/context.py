@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph
 from deckgen.deck.model import Card, Category, Deck
 from deckgen.deck.workbook_model import Workbook
 from deckgen.draw.faces import Face
+from deckgen.i18n import word
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook.typeset import Fonts, deck_fonts, hyphenation_lang, paragraph
 
@@ -198,7 +199,11 @@ class Context:
         return self.keys[-1]
 
     def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return paragraph(text, style or self.st.body, self.fonts)
+        return paragraph(word(self.deck, text), style or self.st.body, self.fonts)
+
+    def w(self, text: str, **values: object) -> str:
+        """An engine word in the deck's language (deckgen.i18n.word)."""
+        return word(self.deck, text, **values)
 
     def title(self) -> str:
-        return self.wb.title or "Facilitator workbook"
+        return self.wb.title or self.w("Facilitator workbook")

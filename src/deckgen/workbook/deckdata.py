@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from deckgen.deck.model import Card, Category, Deck
 from deckgen.deck.workbook_model import SHEET_KINDS, Label, RecipeRow, Workbook
+from deckgen.i18n import word
 
 _EMPTY = Workbook()
 
@@ -74,7 +75,8 @@ def role_words(deck: Deck, role: str) -> str:
     """A role with its meaning for the category legend: 'who · the audience'."""
     meaning = next((row.meaning for row in recipe_rows(deck)
                     if row.role == role and row.meaning), None)
-    return f"{role} · {meaning}" if meaning else role
+    name = word(deck, role)
+    return f"{name} · {meaning}" if meaning else name
 
 
 def family_name(deck: Deck, family: str) -> str:

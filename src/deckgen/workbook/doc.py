@@ -22,6 +22,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from deckgen.draw.images import placed_art
+from deckgen.i18n import word
 from deckgen.units import Color, mm
 from deckgen.workbook.context import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, Context, Flowables, rl
 from deckgen.workbook.typeset import draw_text, fit_text, plain, text_width, to_markup
@@ -39,6 +40,7 @@ class Heading(Paragraph):  # type: ignore[misc]
         if swatch is not None:  # room for the square before the text
             style = ParagraphStyle(f"{style.name}-swatch", parent=style,
                                    leftIndent=style.leftIndent + self._swatch_room(style))
+        text = word(ctx.deck, text)
         super().__init__(markup or to_markup(text, ctx.fonts), style)
         self.outline = plain(outline or text)
         self.level = level
@@ -70,7 +72,7 @@ class Mark(Flowable):  # type: ignore[misc]
 
     def __init__(self, outline: str, ctx: Context, level: int = 0, toc: bool = False) -> None:
         super().__init__()
-        self.outline = outline
+        self.outline = word(ctx.deck, outline)
         self.level = level
         self.toc = toc
         self.key = ctx.key()
@@ -225,7 +227,8 @@ def section_text(ctx: Context, key: str, title: str, intro: str | None
                  ) -> tuple[str, tuple[str, ...]]:
     """A section's title and introduction: the deck's own under `sections:`, else the engine's."""
     own = ctx.wb.sections.get(key)
-    intros = (intro,) if intro else ()
+    title = word(ctx.deck, title)
+    intros = (word(ctx.deck, intro),) if intro else ()
     if own is None:
         return title, intros
     return own.title or title, own.intro if own.intro is not None else intros
@@ -243,7 +246,7 @@ def new_section(ctx: Context, title: str, kicker: str | None = None,
         title, (intro,) if intro else ())
     out = new_page()
     if kicker:
-        out.append(ctx.p(kicker.upper(), ctx.st.kicker))
+        out.append(ctx.p(word(ctx.deck, kicker).upper(), ctx.st.kicker))
     out.append(Heading(title, ctx.st.h1, ctx, level=0))
     if count is not None:
         intros = tuple(text.replace("{count}", str(count)) for text in intros)

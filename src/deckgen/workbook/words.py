@@ -6,6 +6,13 @@ places lives here, so that a translation layer has one entry to replace.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from deckgen.i18n import word
+
+if TYPE_CHECKING:
+    from deckgen.deck.model import Deck
+
 TIME = "Time"
 ACTIVITY = "Activity"
 WORKSHEET = "Worksheet"
@@ -14,11 +21,12 @@ NOTES = "Notes"
 OWNER = "Owner"
 IMPACT = "Impact"
 EFFORT = "Effort"
+MINUTES = "{count} min"
 
 
-def minutes(count: int) -> str:
-    """A duration as the workbook prints it: '45 min'."""
-    return f"{count} min"
+def minutes(count: int, deck: Deck | None = None) -> str:
+    """A duration as the workbook prints it: '45 min' (in the deck's language, given one)."""
+    return word(deck, MINUTES, count=count) if deck is not None else MINUTES.format(count=count)
 
 
 def head(word: str) -> str:

@@ -12,6 +12,7 @@ from reportlab.platypus import DocIf, KeepInFrame, PageBreak, Paragraph, Spacer,
 
 from deckgen.deck.model import Card
 from deckgen.deck.workbook_model import Activity, Agenda, Phase, Plan
+from deckgen.i18n.langs import quotes
 from deckgen.units import mm
 from deckgen.workbook.blocks import Lines, ThumbSpec, booklet_table, bullets, thumb_grid
 from deckgen.workbook.context import Context, Flowables, rl
@@ -50,14 +51,16 @@ def activities(ctx: Context) -> Flowables:
 
 def _phase_opener(ctx: Context, name: str, summary: str | None, number: int, total: int,
                   acts: Sequence[Activity]) -> Flowables:
-    out = new_section(ctx, name, kicker=f"Phase {number} of {total}", intro=summary)
+    kicker = ctx.w("Phase {number} of {total}", number=number, total=total)
+    out = new_section(ctx, name, kicker=kicker, intro=summary)
     if not acts:
         return out
     rows: list[list[Any]] = [[Paragraph(h, ctx.st.cell_head) for h in
-                              (head(ACTIVITY), head(TIME), "YOU LEAVE WITH")]]
+                              (head(ctx.w(ACTIVITY)), head(ctx.w(TIME)),
+                               head(ctx.w("You leave with")))]]
     for act in acts:
         rows.append([ctx.p(f"**{act.title}**", ctx.st.cell),
-                     ctx.p(minutes(act.minutes), ctx.st.cell),
+                     ctx.p(minutes(act.minutes, ctx.deck), ctx.st.cell),
                      ctx.p(first_sentence(act.output or ""), ctx.st.cell)])
     w = ctx.width
     out += [Spacer(1, mm(4)), booklet_table(rows, [w * 0.34, w * 0.14, w * 0.52], ctx)]
@@ -82,13 +85,14 @@ def _get_ready(ctx: Context, acts: Sequence[Activity]) -> list[str]:
         if (card := ctx.deck.card_by_id(ref.id)) is not None and card.category not in categories))
     out = []
     if sheets:
-        out.append("**Print** one per table, and one on A3 for the wall: "
-                   + _listing(sheets, ", "))
+        out.append(ctx.w("**Print** one per table, and one on A3 for the wall: {sheets}",
+                         sheets=_listing(sheets, ", ")))
     if categories:
-        out.append("**Pull** every card of: " + _listing(list(categories.values()), ", "))
+        out.append(ctx.w("**Pull** every card of: {categories}",
+                         categories=_listing(list(categories.values()), ", ")))
     if cards:
         # Titles may end in "?" or "…": a middle dot reads after them where a comma would not.
-        out.append("**Pull** these cards too: " + _listing(cards, "  ·  "))
+        out.append(ctx.w("**Pull** these cards too: {cards}", cards=_listing(cards, "  ·  ")))
     return out
 
 
@@ -110,7 +114,8 @@ def _start_spread(ctx: Context) -> Flowables:
 def _activity_spread(ctx: Context, act: Activity, index: int, total: int,
                      phase: str | None) -> Flowables:
     st = ctx.st
-    kicker = f"{phase}  ·  activity {index} of {total}" if phase else f"Activity {index}"
+    kicker = (f"{phase}  ·  " + ctx.w("activity {index} of {total}", index=index, total=total)
+              if phase else ctx.w("Activity {index}", index=index))
     out: Flowables = [
         *_start_spread(ctx),
         ctx.p(kicker.upper(), st.kicker),
@@ -162,14 +167,15 @@ def _on_one_page(content: Flowables) -> KeepInFrame:
 
 
 def _facts(ctx: Context, act: Activity) -> Table:
-    facts = [(head(TIME), minutes(act.minutes))]
+    facts = [(head(ctx.w(TIME)), minutes(act.minutes, ctx.deck))]
     if act.grouping:
-        facts.append(("GROUPING", act.grouping))
+        facts.append((head(ctx.w("Grouping")), act.grouping))
     if act.worksheet:
-        facts.append((head(WORKSHEET), worksheet_title(ctx, act.worksheet)))
+        facts.append((head(ctx.w(WORKSHEET)), worksheet_title(ctx, act.worksheet)))
     per_agenda = _agenda_minutes(ctx.wb.agendas, act.id)
     if per_agenda:
-        facts.append(("IN THE AGENDAS", "\n".join(f"{t}: {minutes(m)}" for t, m in per_agenda)))
+        facts.append((head(ctx.w("In the agendas")),
+                      "\n".join(f"{t}: {minutes(m, ctx.deck)}" for t, m in per_agenda)))
     widths = _fact_widths(ctx.width, len(facts))
     cells = [[ctx.p(label, ctx.st.cell_head), ctx.p(value, ctx.st.cell_bold)]
              for label, value in facts]
@@ -255,7 +261,7 @@ def _steps_table(ctx: Context, act: Activity) -> Table:
     for i, step in enumerate(act.steps, 1):
         span = f"{clock_time(elapsed)[1:]}–{clock_time(elapsed + step.minutes)[1:]}"
         rows.append([Paragraph(str(i), number), ctx.p(step.do, do),
-                     ctx.p(f"**{minutes(step.minutes)}**\n{span}", st.cell)])
+                     ctx.p(f"**{minutes(step.minutes, ctx.deck)}**\n{span}", st.cell)])
         elapsed += step.minutes
     numbered = ParagraphStyle("minutes", parent=st.cell, alignment=TA_RIGHT)
     for row in rows:
@@ -266,7 +272,8 @@ def _steps_table(ctx: Context, act: Activity) -> Table:
 
 
 def _quotes(ctx: Context, lines: Sequence[str]) -> Table:
-    rows = [[ctx.p(f"“{line}”", ctx.st.quote)] for line in lines]
+    open_q, close_q = quotes(ctx.deck.language)
+    rows = [[ctx.p(f"{open_q}{line}{close_q}", ctx.st.quote)] for line in lines]
     return Table(rows, colWidths=[ctx.width], hAlign="LEFT", style=TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),
         ("LINEBEFORE", (0, 0), (0, -1), 2, rl(ctx.pal.primary)),
@@ -308,7 +315,8 @@ def _activity_thumbs(ctx: Context, act: Activity) -> list[list[ThumbSpec]]:
         row = [_thumb_spec(ctx, card) for card in cards[:_MAX_PER_CATEGORY]]
         if len(cards) > _MAX_PER_CATEGORY:
             more = len(cards) - _MAX_PER_CATEGORY
-            row.append((None, "", f"+ {more} more", f"{cat.name} cards"))
+            row.append((None, "", ctx.w("+ {more} more", more=more),
+                        ctx.w("{name} cards", name=cat.name)))
         if row:
             rows.append(row)
     return rows

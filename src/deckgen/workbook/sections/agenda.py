@@ -44,7 +44,8 @@ def agendas(ctx: Context) -> Flowables:
 def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
     st = ctx.st
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
-                              (head(TIME), head(ACTIVITY), head(MATERIALS), "OUTPUT")]]
+                              (head(ctx.w(TIME)), head(ctx.w(ACTIVITY)), head(ctx.w(MATERIALS)),
+                               head(ctx.w("Output")))]]
     extra: list[tuple[Any, ...]] = []
     clock = start
     for i, slot in enumerate(slots, 1):
@@ -59,10 +60,10 @@ def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
         output = slot.output or (act.output if act else None) or ""
         when = f"{clock_time(clock)}–{clock_time(clock + slot.minutes)}"
         if slot.is_break:
-            name = f"**{title}**  ·  {minutes(slot.minutes)}"
+            name = f"**{title}**  ·  {minutes(slot.minutes, ctx.deck)}"
             extra.append(("BACKGROUND", (0, i), (-1, i), rl(ctx.pal.faint)))
         else:
-            when += f"\n{minutes(slot.minutes)}"
+            when += f"\n{minutes(slot.minutes, ctx.deck)}"
         rows.append([ctx.p(when, st.cell), ctx.p(name, st.cell),
                      ctx.p(capitalised(", ".join(materials)), st.cell),
                      ctx.p(first_sentence(output), st.cell)])

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Paragraph
 
+from deckgen.i18n import mark
 from deckgen.workbook.blocks import NO_ORPHAN_END, booklet_table
 from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import family_name, level_name, sentence_case
@@ -26,8 +27,8 @@ def catalogue(ctx: Context) -> Flowables:
     # The deck may name the columns (sections.catalogue.columns); a head it leaves out is ours.
     own = ctx.wb.sections.get("catalogue")
     named = own.columns if own else ()
-    heads = [named[i] if i < len(named) else word
-             for i, word in enumerate(("Name", "Size", "Channel", "Note"))]
+    heads = [named[i] if i < len(named) else ctx.w(word)
+             for i, word in enumerate(mark("Name", "Size", "Channel", "Note"))]
     rows: list[list[Any]] = [[Paragraph(escape(head.upper()), st.cell_head) for head in heads]]
     extra: list[tuple[Any, ...]] = []
     families: list[str] = []

@@ -55,9 +55,10 @@ def draw_cover(c: Canvas, ctx: Context) -> None:
     _draw_card_fan(c, ctx, w / 2, band_bottom)
     _draw_category_strip(c, ctx, x, mm(40), width)
     c.setFillColor(rl(pal.text))
-    details = [f"{len(deck.cards)} cards in {len(deck.categories)} categories"]
+    details = [ctx.w("{cards} cards in {categories} categories", cards=len(deck.cards),
+                     categories=len(deck.categories))]
     if deck.edition:
-        details.insert(0, f"Edition {deck.edition}")
+        details.insert(0, ctx.w("Edition {edition}", edition=deck.edition))
     draw_text(c, x, mm(30), "  ·  ".join(details), fonts.regular, 10, fonts)
     c.setFillColor(rl(pal.primary))
     draw_text(c, x, mm(22), brand, fonts.bold, 10, fonts)
@@ -115,5 +116,6 @@ def contents(ctx: Context) -> Flowables:
 
 
 def _default_intro(ctx: Context) -> str:
-    return (f"This workbook goes with the {ctx.deck.title}. It shows how the cards work, gives "
-            "printable worksheets for working with them and lists every card with its text.")
+    return ctx.w("This workbook goes with the {title}. It shows how the cards work, gives "
+                 "printable worksheets for working with them and lists every card with its text.",
+                 title=ctx.deck.title)

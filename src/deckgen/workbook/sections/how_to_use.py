@@ -11,12 +11,14 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from deckgen.deck.model import Card, Deck
 from deckgen.deck.workbook_model import AnatomyPart
+from deckgen.i18n import mark
 from deckgen.units import mm
 from deckgen.workbook.blocks import booklet_table, draw_face, thumb_grid
 from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import role_words, sentence_case
 from deckgen.workbook.doc import new_section, section_text, subheading
 from deckgen.workbook.typeset import paragraph
+from deckgen.workbook.words import head
 
 # How to use the deck
 
@@ -62,8 +64,8 @@ def _role_of(deck: Deck, card: Card) -> str | None:
 def _legend(ctx: Context) -> Table:
     st = ctx.st
     rows: list[list[Any]] = [[
-        "", Paragraph("CATEGORY", st.cell_head), Paragraph("QUESTION IT ANSWERS", st.cell_head),
-        Paragraph("CARDS", st.cell_head)]]
+        "", *(Paragraph(head(ctx.w(text)), st.cell_head)
+              for text in mark("Category", "Question it answers", "Cards"))]]
     extra: list[tuple[Any, ...]] = []
     for i, cat in enumerate(ctx.deck.categories, 1):
         name = f"**{cat.name}**" + (f"\n{role_words(ctx.deck, cat.role)}" if cat.role else "")

@@ -6,10 +6,11 @@ from typing import Any
 
 from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
+from deckgen.i18n import mark
 from deckgen.workbook.blocks import booklet_table, bullets
 from deckgen.workbook.context import GAP, Context, Flowables
 from deckgen.workbook.doc import new_section, subheading
-from deckgen.workbook.words import MATERIALS
+from deckgen.workbook.words import MATERIALS, head
 
 # Roles, checklist, materials
 
@@ -23,14 +24,14 @@ def roles(ctx: Context) -> Flowables:
     if wb.roles:
         out.append(subheading(ctx, "Roles", toc=False))
         for role in wb.roles:
-            head = f"**{role.name}**" + (f"  ·  {role.count}" if role.count else "")
-            block: Flowables = [ctx.p(head, ctx.st.h3)]
+            name = f"**{role.name}**" + (f"  ·  {role.count}" if role.count else "")
+            block: Flowables = [ctx.p(name, ctx.st.h3)]
             block += bullets(ctx, role.does)
             out.append(KeepTogether(block))
     if wb.participants:
         out.append(subheading(ctx, "Who to invite", toc=False))
-        rows: list[list[Any]] = [[Paragraph("WHO", ctx.st.cell_head),
-                                  Paragraph("WHY THEY NEED TO BE THERE", ctx.st.cell_head)]]
+        rows: list[list[Any]] = [[Paragraph(head(ctx.w(text)), ctx.st.cell_head)
+                                  for text in mark("Who", "Why they need to be there")]]
         rows += [[ctx.p(f"**{p.who}**", ctx.st.cell), ctx.p(p.why or "", ctx.st.cell)]
                  for p in wb.participants]
         out.append(booklet_table(rows, [ctx.width * 0.32, ctx.width * 0.68], ctx))
@@ -56,7 +57,7 @@ def materials(ctx: Context) -> Flowables:
         "before."))
     half = (ctx.width - GAP) / 2
     columns: list[Any] = []
-    for title, items in (("In the room", mats.in_person), ("Remote", mats.remote)):
+    for title, items in ((ctx.w("In the room"), mats.in_person), (ctx.w("Remote"), mats.remote)):
         columns.append([ctx.p(title, ctx.st.h3), *bullets(ctx, items, ctx.st.check, "☐")])
     out.append(Table([columns], colWidths=[half + GAP, half], hAlign="LEFT", style=TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),

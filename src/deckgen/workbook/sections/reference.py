@@ -10,6 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from deckgen.deck.model import Card, Category, slug
+from deckgen.i18n import word
 from deckgen.units import WHITE, mm
 from deckgen.workbook.blocks import draw_face
 from deckgen.workbook.context import Context, Flowables, rl
@@ -43,9 +44,9 @@ def card_reference(ctx: Context) -> Flowables:
 
 def _category_heading(ctx: Context, cat: Category, count: int) -> Heading:
     """A category heading led by a square of its colour, with the number of cards."""
-    noun = "card" if count == 1 else "cards"
+    many = ctx.w("1 card") if count == 1 else ctx.w("{count} cards", count=count)
     markup = (f'{to_markup(cat.name, ctx.fonts)}'
-              f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {count} {noun}</font>')
+              f'<font size="9" color="{ctx.pal.muted.hex}">  ·  {escape(many)}</font>')
     # Bookmarked but left out of the contents, which then fits on one page.
     return Heading(cat.name, ctx.st.h2, ctx, level=1, markup=markup, toc=False,
                    swatch=cat.color)
@@ -128,7 +129,8 @@ def _card_text(ctx: Context, card: Card) -> list[Paragraph]:
     out += [Paragraph(to_markup(q, fonts), bullet, bulletText="?") for q in card.prompts]
     if card.examples:
         examples = "; ".join(to_markup(example, fonts) for example in card.examples)
-        out.append(Paragraph(f"{to_markup('For example:', fonts, italic=True)} {examples}", small))
+        lead = to_markup(word(ctx.deck, "For example:"), fonts, italic=True)
+        out.append(Paragraph(f"{lead} {examples}", small))
     if card.recipe:
         out += _recipe_lines(ctx, card, small)
     return out
@@ -150,7 +152,7 @@ def _recipe_lines(ctx: Context, card: Card, style: ParagraphStyle) -> list[Parag
                               bulletFontName=ctx.fonts.bold, bulletFontSize=7,
                               bulletColor=rl(label),
                               spaceBefore=3 if not out else 0, spaceAfter=1)
-        names = " or ".join(card_name(ctx, card_id) for card_id in ids)
+        names = ctx.w(" or ").join(card_name(ctx, card_id) for card_id in ids)
         out.append(Paragraph(names, line, bulletText=word))
     return out
 

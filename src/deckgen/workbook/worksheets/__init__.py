@@ -80,12 +80,12 @@ DEFAULT_KINDS = ("card-sort", "landscape", "sizing-ladder", "four-arguments", "r
 
 def sheet_title(ctx: Context, spec: WorksheetSpec) -> str:
     own = ctx.wb.sheets.get(spec.kind)
-    return spec.title or (own.title if own else None) or SHEET_KINDS[spec.kind].title
+    return spec.title or (own.title if own else None) or ctx.w(SHEET_KINDS[spec.kind].title)
 
 
 def sheet_note(ctx: Context, spec: WorksheetSpec) -> str:
     own = ctx.wb.sheets.get(spec.kind)
-    return spec.note or (own.note if own else None) or SHEET_KINDS[spec.kind].note
+    return spec.note or (own.note if own else None) or ctx.w(SHEET_KINDS[spec.kind].note)
 
 
 def worksheet_title(ctx: Context, kind: str) -> str:
@@ -152,7 +152,7 @@ def _example_page(ctx: Context, spec: WorksheetSpec, example: Example) -> Flowab
 
 
 def _sheet_index(ctx: Context, specs: Sequence[WorksheetSpec]) -> Table:
-    heads = (head(WORKSHEET), "USE IT TO")
+    heads = (head(ctx.w(WORKSHEET)), head(ctx.w("Use it to")))
     rows: list[list[Any]] = [[Paragraph(h, ctx.st.cell_head) for h in heads]]
     for spec in specs:
         rows.append([ctx.p(f"**{sheet_title(ctx, spec)}**", ctx.st.cell),

@@ -9,6 +9,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.model import Card
 from deckgen.deck.workbook_model import Example
+from deckgen.i18n import mark
 from deckgen.units import WHITE, mm
 from deckgen.workbook.context import Context, rl
 from deckgen.workbook.deckdata import grid_card, risk_titles, sheet_word
@@ -88,7 +89,7 @@ def _axis_label(c: Canvas, ctx: Context, text: str, x: float, y: float, align: s
 
 def _vote_tally(c: Canvas, ctx: Context, quadrants: Sequence[str], w: float, top: float) -> None:
     """Votes per team and quadrant: the spread shows where each department sees its upside."""
-    names = [q or f"Quadrant {i + 1}" for i, q in enumerate(quadrants)]
+    names = [q or ctx.w("Quadrant {number}", number=i + 1) for i, q in enumerate(quadrants)]
     cols = [("Team or department", 0.28)] + [(name, 0.18) for name in names]
     grid_table(c, ctx, cols, w, top, rows=5, row_h=mm(7))
 
@@ -167,12 +168,16 @@ def _ring(c: Canvas, ctx: Context, x: float, y: float, rating: str) -> None:
     c.circle(x + mm(2.6) + index * mm(6.5), y, mm(3.0), stroke=1, fill=0)
 
 
+_QUADRANTS = mark(("Quick wins", "High impact, low effort: start here."),
+                  ("Big bets", "High impact, high effort: plan and fund."),
+                  ("Fill-ins", "Low impact, low effort: when there is slack."),
+                  ("Not now", "Low impact, high effort: park it."))
+
+
 def sheet_effort_impact(c: Canvas, ctx: Context, w: float, h: float) -> None:
-    names = [("Quick wins", "High impact, low effort: start here."),
-             ("Big bets", "High impact, high effort: plan and fund."),
-             ("Fill-ins", "Low impact, low effort: when there is slack."),
-             ("Not now", "Low impact, high effort: park it.")]
+    names = [(ctx.w(name), ctx.w(sub)) for name, sub in _QUADRANTS]
     x0, y0 = mm(12), mm(12)
+
     gw, gh = w - x0 - mm(4), h - y0 - mm(2)
     for q, (name, sub) in enumerate(names):
         qx = x0 + (q % 2) * gw / 2

@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from deckgen.i18n import mark
 from deckgen.units import WHITE, Color, mm
 from deckgen.workbook.context import Context, rl
 from deckgen.workbook.typeset import draw_text, fit_text, paragraph, text_width
@@ -32,6 +33,7 @@ def draw_label(c: Canvas, ctx: Context, x: float, y: float, text: str, size: flo
                bold: bool = True, color: Color | None = None, align: str = "left",
                width: float | None = None) -> None:
     font = ctx.fonts.bold if bold else ctx.fonts.regular
+    text = ctx.w(text)
     if width is not None:
         text = fit_text(text, font, size, width, ctx.fonts)
     c.setFillColor(rl(color or ctx.pal.text))
@@ -41,7 +43,7 @@ def draw_label(c: Canvas, ctx: Context, x: float, y: float, text: str, size: flo
 def draw_block(c: Canvas, ctx: Context, text: str, style: ParagraphStyle, x: float, top: float,
                width: float) -> float:
     """Draw wrapped text with its top at `top`; return its height."""
-    para = paragraph(text, style, ctx.fonts)
+    para = paragraph(ctx.w(text), style, ctx.fonts)
     _, h = para.wrap(width, 1000)
     para.drawOn(c, x, top - h)
     return float(h)
@@ -149,7 +151,8 @@ def grid_table(c: Canvas, ctx: Context, cols: Sequence[tuple[str, float]], w: fl
 
 
 def draw_lmh(c: Canvas, ctx: Context, x: float, y: float) -> None:
-    for i, letter in enumerate("LMH"):
+    # Low, medium, high: one letter each, as the language abbreviates them.
+    for i, letter in enumerate(ctx.w(letter) for letter in mark("L", "M", "H")):
         cx = x + mm(2.6) + i * mm(6.5)
         c.setStrokeColor(rl(ctx.pal.muted))
         c.setLineWidth(0.6)
