@@ -21,7 +21,8 @@ INTERNAL_TYPES = ("recipe", "axes")
 DERIVED = ("category", "question", "role", "deck-title", "deck-subtitle", "brand-name")
 # Card keys that steer the card rather than hold a value a layout shows.
 RESERVED = ("id", "category", "layout", "copies")
-FIELD_KEYS = ("type", "required", "role", "values", "min", "max", "integer", "description")
+FIELD_KEYS = ("type", "required", "role", "values", "min", "max", "integer", "description",
+              "translate")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*\Z")
 URL_RE = re.compile(r"^(https?://[^\s/$.?#][^\s]*|mailto:[^\s@]+@[^\s@]+)\Z", re.IGNORECASE)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
@@ -45,6 +46,7 @@ class FieldSpec:
     integer: bool = False
     description: str | None = None
     pos: Pos | None = None  # where a deck declared it; None for the format's own fields
+    translate: bool = True  # false for values that read the same in every language (codes)
 
     def label(self, value: Value) -> str:
         """How a value reads on a card: its declared label, or the value itself."""
@@ -150,6 +152,7 @@ def _read_one(name: str, node: ys.Node, before: FieldSpec | None, roles: tuple[s
         diags.add(decl.key_pos("min" if lo is not None else "max"), path,
                   "only number fields take min and max")
     integer = _flag(decl.get("integer"), path + ".integer", diags)
+    translate = _flag(decl.get("translate"), path + ".translate", diags)
     values = _read_values(decl.get("values"), path + ".values", type_, diags)
     base = before or FieldSpec(name, type_)
     if type_ == "number" and values:
@@ -168,6 +171,7 @@ def _read_one(name: str, node: ys.Node, before: FieldSpec | None, roles: tuple[s
         description=ys.text(decl.get("description"), path + ".description", diags,
                             max_len=300) or base.description,
         pos=decl.pos,
+        translate=base.translate if translate is None else translate,
     )
 
 

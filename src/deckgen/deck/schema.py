@@ -129,6 +129,7 @@ def deck_file_schema(deck: Deck | None = None) -> Schema:
                 "max": {"type": "number"},
                 "integer": {"type": "boolean"},
                 "description": {"type": "string"},
+                "translate": {"type": "boolean"},
             }, "additionalProperties": False},
         ],
     }

@@ -87,6 +87,8 @@ def extract(deck: Deck) -> list[Entry]:
 
 def card_entries(deck: Deck, card: Card) -> Iterator[Entry]:
     for spec in deck.fields:
+        if not spec.translate:
+            continue  # codes, icon names: the same in every language
         value = card.values.get(spec.name)
         where = card.where(spec.name)
         if spec.type in _TEXT_TYPES and isinstance(value, str) and not spec.values:
