@@ -482,3 +482,17 @@ def test_builtin_face_matches_its_golden_render(golden_faces: dict[str, Image.Im
         actual.save(tmp_path / f"{name}-actual.png")
         pytest.fail(f"{name} differs from {reference.name} (mean {mean:.2f}, {changed:.1%} of "
                     f"pixels changed); the new render is {tmp_path / (name + '-actual.png')}")
+
+
+def test_the_german_deck_is_complete_and_passes_every_check_strictly() -> None:
+    """`deckgen build deck --lang de --strict`: every text translated, and the German cards
+    fit, have their glyphs and keep to the safe zone like the English ones."""
+    from deckgen.outputs.build import load_checked
+
+    warnings: list[str] = []
+    german, renderer = load_checked(BUILTIN, lang="de", strict=True, warn=warnings.append)
+    assert german.language == "de"
+    assert not warnings
+    titles = {c.id: c.title for c in german.cards}
+    assert titles["new-visitor"] != "New visitor"
+    assert german.category("audiences").name == "Zielgruppen"
