@@ -490,7 +490,7 @@ def test_the_german_deck_is_complete_and_passes_every_check_strictly() -> None:
     from deckgen.outputs.build import load_checked
 
     warnings: list[str] = []
-    german, renderer = load_checked(BUILTIN, lang="de", strict=True, warn=warnings.append)
+    german, _ = load_checked(BUILTIN, lang="de", strict=True, warn=warnings.append)
     assert german.language == "de"
     assert not warnings
     titles = {c.id: c.title for c in german.cards}
