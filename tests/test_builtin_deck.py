@@ -496,3 +496,26 @@ def test_the_german_deck_is_complete_and_passes_every_check_strictly() -> None:
     titles = {c.id: c.title for c in german.cards}
     assert titles["new-visitor"] != "New visitor"
     assert german.category("audiences").name == "Zielgruppen"
+
+
+def test_the_engine_names_nothing_of_the_builtin_deck(deck: Deck) -> None:
+    """No card id, category, family or level of the built-in deck is a string in src/: such
+    knowledge is the deck's data. Format keys that happen to share a word are allowed."""
+    import ast
+
+    from conftest import REPO
+
+    words = {c.id for c in deck.cards} | {c.id for c in deck.categories}
+    words |= {c.name for c in deck.categories}
+    for spec in deck.fields:
+        words |= {name for name, _ in spec.values} | {label for _, label in spec.values}
+    # The card key `layout`, and workbook.yaml's own section keys.
+    format_words = {"layout", "levels", "risks"}
+    found = []
+    for path in sorted((REPO / "src" / "deckgen").rglob("*.py")):
+        if path.name.startswith("bench"):  # the benchmark writes a synthetic deck of its own
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in words - format_words:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.value!r}")
+    assert found == []

@@ -659,10 +659,11 @@ def test_sizing_ladder_shows_each_level_without_cutting_it(builtin_letter: bytes
         assert card.body and squash(card.body).split(". ")[0] in ladder, card.id
 
 
-def test_catalogue_channels_keep_acronyms_and_whole_words() -> None:
-    catalogue = (CatalogueEntry("Text reminder", "Messaging", "function", "sms", "A nudge"),
-                 CatalogueEntry("Trial journey", "Messaging", "experience", "multi-channel"),
-                 CatalogueEntry("Team rollout", "Messaging", "portfolio", "organization"))
+def test_catalogue_channels_print_as_written_in_whole_words() -> None:
+    # Channels are the titles of Channels cards, printed as the deck writes them.
+    catalogue = (CatalogueEntry("Text reminder", "Messaging", "function", "SMS", "A nudge"),
+                 CatalogueEntry("Trial journey", "Messaging", "experience", "Multi-channel"),
+                 CatalogueEntry("Team rollout", "Messaging", "portfolio", "Organization"))
     # `levels:` maps the catalogue's level ids onto the names of the deck's level cards.
     deck = replace(make_deck(load_workbook()), catalogue=catalogue)
     text = squash(" ".join(page_texts(pypdf.PdfReader(io.BytesIO(build(deck))))))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -11,7 +10,7 @@ from reportlab.platypus import Paragraph
 from deckgen.i18n import mark
 from deckgen.workbook.blocks import NO_ORPHAN_END, booklet_table
 from deckgen.workbook.context import Context, Flowables, rl
-from deckgen.workbook.deckdata import family_name, level_name, sentence_case
+from deckgen.workbook.deckdata import family_name, level_name
 from deckgen.workbook.doc import new_section
 
 # Catalogue and glossary
@@ -44,7 +43,7 @@ def catalogue(ctx: Context) -> Flowables:
         for entry in (e for e in entries if e.family == family):
             rows.append([ctx.p(entry.name, st.cell_bold),
                          ctx.p(level_name(ctx.deck, entry.level), st.cell),
-                         ctx.p(_channel_name(entry.channel), st.cell),
+                         ctx.p(entry.channel, st.cell),  # as written: a Channels card's title
                          ctx.p(entry.note or "", st.cell)])
     w = ctx.width
     extra += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
@@ -52,18 +51,6 @@ def catalogue(ctx: Context) -> Flowables:
     # Channel wide enough for its longest single words ("Multi-channel", "Organization").
     out.append(booklet_table(rows, [w * 0.26, w * 0.14, w * 0.15, w * 0.45], ctx, extra))
     return out
-
-
-# Written in capitals wherever they appear in a channel name.
-_ACRONYMS = {"sms", "mms", "api", "ai", "crm", "cms", "faq", "tv", "qr", "ivr", "rss", "vr",
-             "ar", "atm", "pos", "ott", "url"}
-
-
-def _channel_name(channel: str) -> str:
-    """'sms' -> 'SMS', 'web and app' -> 'Web and app'; capitals as written are kept."""
-    words = [word.upper() if word.lower() in _ACRONYMS else word
-             for word in re.split(r"(\W+)", channel)]
-    return sentence_case("".join(words)) if channel.islower() else "".join(words)
 
 
 def glossary(ctx: Context) -> Flowables:
