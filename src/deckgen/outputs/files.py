@@ -16,7 +16,7 @@ from typing import BinaryIO, Literal, overload
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.model import Card, Category, Deck
-from deckgen.draw.faces import Face
+from deckgen.draw.faces import Face, face_form
 from deckgen.draw.renderer import CardRenderer
 from deckgen.text.fonts import load_family
 
@@ -91,16 +91,10 @@ def write_print_shop(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
 
 
 def _draw_face(canvas: Canvas, face: Face, x: float, y: float) -> None:
-    key = face.form_key
-    if key is None:
+    name = face_form(canvas, face)
+    if name is None:
         face.draw(canvas, x, y)
         return
-    name = "face-" + key
-    if not canvas.hasForm(name):
-        canvas.beginForm(name, -face.bleed, -face.bleed, face.width + face.bleed,
-                         face.height + face.bleed)
-        face.draw(canvas, 0, 0)
-        canvas.endForm()
     canvas.saveState()
     canvas.translate(x, y)
     canvas.doForm(name)

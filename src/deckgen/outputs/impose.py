@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import os
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Literal, get_args
 
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.draw.faces import Face
+from deckgen.draw.faces import Face, face_form
 from deckgen.outputs.marks import (
     INNER_MARK_LEN,
     LABEL_FONT,
@@ -270,24 +269,6 @@ def new_canvas(
     out = os.fspath(target) if isinstance(target, os.PathLike) else target
     return Canvas(out, pagesize=paper_size(paper), invariant=1, initialFontName=font)
 
-# Form XObject names per canvas, keyed by form_key; a weak map so finished canvases are freed.
-_FORMS: weakref.WeakKeyDictionary[Canvas, dict[str, str]] = weakref.WeakKeyDictionary()
-
-def _form_for(canvas: Canvas, face: Face) -> str | None:
-    if face.form_key is None:
-        return None
-    forms = _FORMS.setdefault(canvas, {})
-    name = forms.get(face.form_key)
-    if name is None:
-        # Sequential names keep the bytes reproducible and stay valid PDF names for any key.
-        name = f"deckgenFace{len(forms)}"
-        b = face.bleed
-        canvas.beginForm(name, -b, -b, face.width + b, face.height + b)
-        face.draw(canvas, 0, 0)
-        canvas.endForm()
-        forms[face.form_key] = name
-    return name
-
 def _turn(plan: SheetPlan, side: Side, duplex: Duplex) -> int:
     """Degrees (counter-clockwise) a face is turned in its slot.
 
@@ -335,7 +316,7 @@ def _draw_face(
             f"face of {face.width / mm:.2f} × {face.height / mm:.2f} mm does not match the "
             f"sheet's {face_w / mm:.2f} × {face_h / mm:.2f} mm cards"
         )
-    form = _form_for(canvas, face)
+    form = face_form(canvas, face)
     x, y = plan.slot(index, side, duplex)
     b = plan.bleed
     # Bleed only where no card is next to the slot, so no card covers a neighbour.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from deckgen.draw.faces import Face
+from deckgen.draw.faces import Face, face_form
 from deckgen.units import Color, mm
 from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.typeset import draw_text, to_markup
@@ -19,18 +18,11 @@ from deckgen.workbook.typeset import draw_text, to_markup
 # Card thumbnails
 
 
-def _form_name(key: str) -> str:
-    return "card" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
 def draw_face(c: Canvas, face: Face, key: str, x: float, y: float, scale: float,
               border: Color | None) -> None:
     """Draw a face scaled, trimmed (no bleed), as a form XObject drawn once per document."""
-    name = _form_name(face.form_key or key)
-    if not c.hasForm(name):
-        c.beginForm(name, 0, 0, face.width, face.height)
-        face.draw(c, 0, 0)
-        c.endForm()
+    name = face_form(c, face, trimmed=True, key=key)
+    assert name is not None  # a key is always given
     c.saveState()
     c.translate(x, y)
     c.scale(scale, scale)
