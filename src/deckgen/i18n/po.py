@@ -22,7 +22,8 @@ from deckgen.i18n.langs import problem as lang_problem
 FOLDER = "i18n"
 TEMPLATE = "deck.pot"
 MAX_PO_BYTES = 20_000_000  # far beyond a deck's texts in any language; a bigger file is a mistake
-_PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_-]*(?:\|lower)?\}")
+# A placeholder's name must survive translation; its `|lower` may go (German capitalises nouns).
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_-]*)(?:\|lower)?\}")
 _WRAP = 0  # no wrapping: one line per entry keeps diffs and diagnostics' lines readable
 
 
