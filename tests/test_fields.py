@@ -217,7 +217,7 @@ def test_fields_are_inherited_through_extends(tmp_path: Path) -> None:
 
 
 def _title_top(tmp_path: Path, valign: str) -> float:
-    layout = QUIZ_LAYOUT + f"    title: {{valign: {valign}, height: 30%}}\n"
+    layout = QUIZ_LAYOUT + f"    title: {{valign: {valign}, height: 26%}}\n"
     root = quiz_deck(tmp_path / valign, layout=layout)
     build(root, tmp_path / valign / "out", BuildOptions(outputs=frozenset({"print-shop"})))
     doc = pdfium.PdfDocument(str(tmp_path / valign / "out" / "cards-print-shop.pdf"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.draw.plan import (
-    MIN_READABLE,
+    SMALLEST,
     Overflow,
     Sizing,
     _bold,
@@ -142,7 +142,8 @@ def _group_gap(groups: Sequence[tuple[str, _Group]], i: int) -> float:
 def _flow(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
     style = r.style(el)
     # Labels are smaller than the text, but never below the readable minimum.
-    groups = _flow_groups(r, el, s, max(LABEL_SCALE, MIN_READABLE / style.min_size))
+    # Labels are smaller than the text, but never below the smallest size a card front uses.
+    groups = _flow_groups(r, el, s, min(1.0, max(LABEL_SCALE, SMALLEST / style.min_size)))
     if not groups:
         return None
     all_blocks: list[tx.Block] = []
@@ -193,7 +194,10 @@ def _footer(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     style = r.style(el, size=size, min_size=size)
     left_text = r.deck.title
     if s.card is not None:
-        right_text = f"{s.card.id} · {r.numbers[s.card.id]}/{r.total}"
+        # The card's name for handwriting: a field such as a short code, or else its id.
+        named = s.card.values.get(el.str_opt("field", ""))
+        shown = named if isinstance(named, str) and named else s.card.id
+        right_text = f"{shown} · {r.numbers[s.card.id]}/{r.total}"
     elif s.side == "blank":
         right_text = word(r.deck, "blank card")
     else:

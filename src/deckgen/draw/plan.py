@@ -27,6 +27,8 @@ POKER = (mm(63.5), mm(88.9))
 
 FRONTS_KEPT = 2_000  # planned fronts kept for reuse (about 24 MB)
 
+# Labels, badges and footers on a card front: the smallest type a reader meets across a table.
+SMALLEST = 6.5
 MIN_READABLE = 5.0  # points; nothing on a card is set smaller
 
 def type_scale(width: float, height: float) -> float:

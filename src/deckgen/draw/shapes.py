@@ -12,7 +12,16 @@ from reportlab.pdfgen.canvas import Canvas
 from deckgen.deck.icons import icon_path
 from deckgen.draw import art
 from deckgen.draw.images import placed_art
-from deckgen.draw.plan import Overflow, _len, _Op, _Plan, _Subject, _text_width, _with_bleed
+from deckgen.draw.plan import (
+    SMALLEST,
+    Overflow,
+    _len,
+    _Op,
+    _Plan,
+    _Subject,
+    _text_width,
+    _with_bleed,
+)
 from deckgen.i18n import word
 from deckgen.layout.boxes import TEXT_INSET, Box
 from deckgen.layout.elements import Element
@@ -58,10 +67,10 @@ def _band(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     role_w = 0.0
     role_fit = None
     if role and s.side != "back":
-        role_style = r.style(label_el, size=5.6)
+        role_style = r.style(label_el, size=SMALLEST, min_size=SMALLEST)
         role_fit = tx.fit([tx.Block(tx.parse_inline(role, bold=True))], role_style, inner_w, 20)
         role_w = _text_width(role_fit) + mm(2.6)
-    name_style = dataclasses.replace(r.style(label_el, min_size=6.2), max_lines=2)
+    name_style = dataclasses.replace(r.style(label_el, min_size=SMALLEST), max_lines=2)
     name_fit = tx.fit([tx.Block(tx.parse_inline(s.category.name.upper(), bold=True))],
                       name_style, inner_w - role_w - mm(1.5), box.h)
     if not name_fit.fits:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.model import ROLES
-from deckgen.draw.plan import Overflow, _Op, _Plan, _Subject
+from deckgen.draw.plan import SMALLEST, Overflow, _Op, _Plan, _Subject
 from deckgen.i18n import word
 from deckgen.layout.boxes import Box
 from deckgen.layout.elements import Element
@@ -19,6 +19,9 @@ from deckgen.units import WHITE, Color, mm
 if TYPE_CHECKING:
     from deckgen.draw.renderer import CardRenderer
 
+
+# A blank recipe row's box for a card's code, wide enough for a handwritten AU-03.
+ID_BOX = 13 * 72 / 25.4
 
 def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
     """A ladder over a number field: one bar per step from its min to its max."""
@@ -71,24 +74,29 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
         for ref in refs.get(role, ()):
             target = r.deck.card_by_id(ref)
             if target is not None:
-                values.append((target.title, r.deck.category(target.category).color))
+                # `field:` puts the card's short name (e.g. its code) before its title.
+                code = target.values.get(el.str_opt("field", ""))
+                name = f"{code} {target.title}" if isinstance(code, str) and code else target.title
+                values.append((name, r.deck.category(target.category).color))
         rows.append((role, word(r.deck, str(label_map.get(role, role.upper()))), values))
     if not rows:
         return None
     blank = s.card is None
-    label_style = r.style(el, size=el.num("size", 8) * 0.78, min_size=5)
+    label_style = r.style(el, size=max(el.num("size", 8) * 0.78, SMALLEST), min_size=SMALLEST)
     label_w = mm(13.5) * r.scale
     row_h = box.h / len(order) if blank else min(box.h / len(rows), mm(9.5) * r.scale)
-    value_w = box.w - label_w - (mm(9) if blank else 0)
+    value_w = box.w - label_w - (ID_BOX + mm(1) if blank else 0)
     fits: list[tuple[tx.Fit, tx.Fit | None, Color | None]] = []
     for role, label, values in rows:
         label_fit = tx.fit([tx.Block(tx.parse_inline(label, bold=True))], label_style, label_w, 30)
         if blank:
             fits.append((label_fit, None, None))
             continue
-        text = " / ".join(t for t, _ in values)
+        # With codes, each card takes a line of its own: "ME-03 Trial conversion" reads as a
+        # unit; without, titles run on separated by slashes.
+        texts = [t for t, _ in values] if el.get("field") else [" / ".join(t for t, _ in values)]
         color = values[0][1] if values else r.muted
-        value_fit = tx.fit([tx.Block(tx.parse_inline(text, bold=True))],
+        value_fit = tx.fit([tx.Block(tx.parse_inline(t, bold=True)) for t in texts],
                            r.style(el, min_size=el.num("min-size", 6)), value_w - mm(2.2),
                            row_h - mm(1.2))
         if not value_fit.fits:
@@ -118,7 +126,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
             elif blank:
                 r.paint(c, muted, stroke=True)
                 c.setLineWidth(0.5)
-                bw, bh = mm(8), min(row_h * 0.62, mm(5))
+                bw, bh = ID_BOX, min(row_h * 0.62, mm(5))
                 c.rect(box.right - bw, mid - bh / 2, bw, bh, stroke=1, fill=0)
 
     plan.ops.append(_Op(paint))
@@ -131,7 +139,8 @@ def _grid(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> f
     accent = r.color(el.str_opt("color", "category"), s.category)
     tint = accent.mix(WHITE, 0.86)
     axes = card.axes if card is not None else None
-    label_style = dataclasses.replace(r.style(el, size=el.num("size", 7) * 0.8, min_size=5),
+    label_style = dataclasses.replace(r.style(el, size=max(el.num("size", 7) * 0.8, SMALLEST),
+                                              min_size=SMALLEST),
                                       align="center")
     gutter = label_style.size * 1.6 if axes else 0.0
     side = min(box.w - gutter, box.h - gutter)
