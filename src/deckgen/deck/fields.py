@@ -135,7 +135,7 @@ def _read_one(name: str, node: ys.Node, before: FieldSpec | None, roles: tuple[s
                   f"'{name}' is a {before.type} field already; a deck cannot change its type",
                   "declare a field with a new name instead")
         return None
-    required = _flag(decl.get("required"), path + ".required", diags)
+    required = ys.flag(decl.get("required"), path + ".required", diags)
     role = ys.text(decl.get("role"), path + ".role", diags)
     if role is not None:
         if type_ != "refs":
@@ -151,8 +151,8 @@ def _read_one(name: str, node: ys.Node, before: FieldSpec | None, roles: tuple[s
     if (lo is not None or hi is not None) and type_ != "number":
         diags.add(decl.key_pos("min" if lo is not None else "max"), path,
                   "only number fields take min and max")
-    integer = _flag(decl.get("integer"), path + ".integer", diags)
-    translate = _flag(decl.get("translate"), path + ".translate", diags)
+    integer = ys.flag(decl.get("integer"), path + ".integer", diags)
+    translate = ys.flag(decl.get("translate"), path + ".translate", diags)
     values = _read_values(decl.get("values"), path + ".values", type_, diags)
     base = before or FieldSpec(name, type_)
     if type_ == "number" and values:
@@ -173,18 +173,6 @@ def _read_one(name: str, node: ys.Node, before: FieldSpec | None, roles: tuple[s
         pos=decl.pos,
         translate=base.translate if translate is None else translate,
     )
-
-
-def _flag(node: ys.Node | None, path: str, diags: Diagnostics) -> bool | None:
-    value = ys.text(node, path, diags)
-    if value is None or node is None:
-        return None
-    if value.lower() in ("true", "yes"):
-        return True
-    if value.lower() in ("false", "no"):
-        return False
-    diags.add(node.pos, path, f"must be true or false, not '{ys.short(value)}'")
-    return None
 
 
 def _number(node: ys.Node | None, path: str, diags: Diagnostics) -> float | None:

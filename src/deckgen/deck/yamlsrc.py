@@ -346,6 +346,19 @@ def integer(node: Node | None, path: str, diags: Diagnostics, *, lo: int, hi: in
     return None
 
 
+def flag(node: Node | None, path: str, diags: Diagnostics) -> bool | None:
+    """true/false (also yes/no, on/off), or None (reported when it is anything else)."""
+    value = text(node, path, diags)
+    if value is None or node is None:
+        return None
+    if value.lower() in ("true", "yes", "on"):
+        return True
+    if value.lower() in ("false", "no", "off"):
+        return False
+    diags.add(node.pos, path, f"must be true or false, not '{short(value)}'")
+    return None
+
+
 def text_list(node: Node | None, path: str, diags: Diagnostics, *,
               max_items: int = 100) -> tuple[str, ...]:
     if node is None or (isinstance(node, Scalar) and node.null):

@@ -132,15 +132,7 @@ def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
     if key in ART_KEYS:
         return _art_option(key, node, where, diags)
     if key in ("italic", "uppercase", "draw", "inline"):
-        value = ys.text(node, where, diags)
-        if value is None:
-            return None
-        if value.lower() in ("true", "yes", "on"):
-            return True
-        if value.lower() in ("false", "no", "off"):
-            return False
-        diags.add(node.pos, where, f"must be true or false, not '{value}'")
-        return None
+        return ys.flag(node, where, diags)
     if key == "fields":
         return _flow_fields(node, where, diags)
     if key == "fallback":
@@ -241,12 +233,7 @@ def _art_option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> obje
     if key == "radius":
         return _parse_box_length(value, node.pos, where, diags)
     if key == "bleed":
-        if value.lower() in ("true", "yes", "on"):
-            return True
-        if value.lower() in ("false", "no", "off"):
-            return False
-        diags.add(node.pos, where, f"must be true or false, not '{value}'")
-        return None
+        return ys.flag(node, where, diags)
     if key == "fit" and value not in ("contain", "cover"):
         diags.add(node.pos, where, f"unknown value '{value}'",
                   did_you_mean(value, ("contain", "cover")) or "use contain or cover")
