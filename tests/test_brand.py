@@ -258,3 +258,20 @@ def test_a_two_valued_colour_with_a_mistake_is_positioned(make_deck: Callable[..
     with pytest.raises(DeckError) as info:
         load_deck(root)
     assert any(message in d.message for d in info.value.diagnostics.items)
+
+
+def test_cmyk_workbook_sets_only_cmyk_colour_logo_included(branded: Path,
+                                                          tmp_path: Path) -> None:
+    """A print shop converting the workbook itself would turn #1A1A1A text into four inks."""
+    from deckgen.outputs.preflight import preflight
+    from deckgen.outputs.targets import load_targets
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(branded), "-o", str(out), "-q", "--cmyk",
+                                       "--only", "workbook"])
+    assert result.exit_code == 0, result.output
+    checked = {r.rule: r for r in preflight(out / "workbook.pdf",
+                                             load_targets()["drivethrucards"])}
+    assert checked["colour"].ok, checked["colour"].measured
+    assert "DeviceCMYK" in checked["colour"].measured
+    assert images(out / "workbook.pdf").sizes, "the logo is on the cover and page headers"

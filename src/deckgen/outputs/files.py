@@ -212,7 +212,7 @@ def write_workbook_pdf(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
                        options: BuildOptions) -> None:
     from deckgen.workbook import write_workbook
 
-    write_workbook(deck, renderer, out, paper=options.paper)
+    write_workbook(deck, renderer, out, paper=options.paper, cmyk=renderer.cmyk)
 
 
 # -- PNG: rasterise the print-shop PDF, in parallel ------------------------------------------

@@ -180,7 +180,9 @@ def draw_logo(c: Canvas, path: Path, x: float, y: float, width: float,
               height: float) -> float | None:
     """Draw the brand logo fitted in a box with its lower-left at (x, y); its drawn width."""
     try:
-        image = placed_art(path, *LOGO_BOX)
+        # A CMYK workbook's canvas converts every colour it sets; the logo must match it.
+        cmyk = getattr(c, "_enforceColorSpace", None) is not None
+        image = placed_art(path, *LOGO_BOX, cmyk=cmyk)
         w, h = image.fit_size(width, height)
         image.draw(c, x, y, w, h)
     except Exception:  # a logo ReportLab cannot read is the loader's to report, not a crash here
