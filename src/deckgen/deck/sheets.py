@@ -178,16 +178,9 @@ def _csv_tables(path: Path, diags: Diagnostics) -> list[list[list[_Cell]]] | Non
     data = _read_bytes(path, MAX_CSV_BYTES, diags)
     if data is None:
         return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # Excel's "CSV UTF-8" starts with a byte order mark: nothing to report
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        diags.add(Pos(path, line, col), "",
-                  f"the file is not UTF-8 (byte 0x{data[exc.start]:02X})", _SAVE_UTF8)
+    # Excel's "CSV UTF-8" starts with a byte order mark: accepted, nothing to report.
+    text = ys.decode_utf8(path, data, diags, _SAVE_UTF8)
+    if text is None:
         return None
     first = text.split("\n", 1)[0]
     delimiter = "," if "," in first else ";" if ";" in first else "\t" if "\t" in first else ","

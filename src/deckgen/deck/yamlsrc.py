@@ -102,17 +102,26 @@ def read_yaml(path: Path, diags: Diagnostics) -> Node | None:
     return parse_yaml(text, path, diags)
 
 
-def _decode(path: Path, data: bytes, diags: Diagnostics) -> str | None:
+def decode_utf8(path: Path, data: bytes, diags: Diagnostics,
+                hint: str = "save the file as UTF-8 in your editor") -> str | None:
+    """The text of a file that must be UTF-8 (a byte order mark is fine), or None, reported at
+    the line and column of the first byte that is not."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         diags.add(Pos(path, line, col), "", f"the file is not UTF-8 (byte 0x{data[exc.start]:02X})",
-                  "save the file as UTF-8 in your editor")
+                  hint)
+        return None
+
+
+def _decode(path: Path, data: bytes, diags: Diagnostics) -> str | None:
+    text = decode_utf8(path, data, diags)
+    if text is None:
         return None
     bad = _NOT_YAML.search(text)
     if bad is not None:
