@@ -260,3 +260,8 @@ def test_a_builtin_layout_broken_by_an_override_is_reported_at_the_override(
     assert found, "blank-recipe needs the band the override dropped"
     assert all(f.startswith("quiz/layouts/quiz.yaml:") for f in found), found
     assert "the built-in layout 'blank-recipe' builds on your layout 'blank'" in found[0]
+
+
+def test_a_word_in_a_whole_number_field_gets_its_range_as_the_hint(tmp_path: Path) -> None:
+    found = problems(quiz_deck(tmp_path, cards=QUIZ_CARDS.replace("points: 3", "points: three")))
+    assert found[0].endswith("hint: write a whole number from 1 to 10"), found

@@ -253,6 +253,8 @@ def _number_value(spec: FieldSpec, value: str, pos: Pos, path: str,
         number = float(text)
     except ValueError:
         hint = "write a number such as 3 or 2.5"
+        if spec.integer and spec.min is not None and spec.max is not None:
+            hint = f"write a whole number from {_fmt(spec.min)} to {_fmt(spec.max)}"
         if spec.values:
             hint = "write a number or one of " + ", ".join(spec.names)
         diags.add(pos, path, f"must be a number, not '{ys.short(value)}'", hint)
