@@ -389,6 +389,50 @@ def test_the_code_prints_legibly_at_the_top_right_of_every_layout(deck: Deck) ->
         doc.close()
 
 
+def test_recipe_cards_list_each_ingredient_by_code_beside_its_title(deck: Deck) -> None:
+    """A facilitator copies codes from a recipe card onto a blank one: each referenced card is
+    on a line of its own, its code right-aligned in the column where the blank has its box,
+    on the title's baseline and no smaller than 6.5 pt."""
+    recipes = [card for card in deck.cards if card.recipe]
+    assert len(recipes) >= 5
+    assert any(len(refs) > 1 for card in recipes for _, refs in card.recipe)
+    spec = deck.card
+    doc = _front_pdf(deck, [card.id for card in recipes])
+    try:
+        for index, card in enumerate(recipes):
+            textpage = doc[index].get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range(0, count)
+            rights: list[float] = []
+            for _, refs in card.recipe:
+                for ref in refs:
+                    target = deck.card_by_id(ref)
+                    assert target is not None
+                    code, title = str(target.values["code"]), target.title
+                    at = text.find(code)
+                    assert at >= 0, (card.id, code)
+                    # The title's first word, and the code, on the same baseline.
+                    def baseline(i: int) -> tuple[float, float]:
+                        x, y = pdfium_c.c_double(), pdfium_c.c_double()
+                        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
+                        return x.value, y.value
+
+                    code_x, code_y = baseline(at)
+                    word = re.escape(title.split()[0])
+                    beside = [m.start() for m in re.finditer(word, text)
+                              if abs(baseline(m.start())[1] - code_y) < 0.3
+                              and baseline(m.start())[0] < code_x - 20]
+                    assert beside, (card.id, code, title)
+                    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, at)
+                    assert size >= 6.45, (card.id, code, size)
+                    rights.append(textpage.get_charbox(at + len(code) - 1)[2])
+            # Right-aligned in one column, inside the safe zone.
+            assert max(rights) - min(rights) < 0.5, card.id
+            assert max(rights) <= spec.width - spec.safe + 0.5, card.id
+    finally:
+        doc.close()
+
+
 def _emblem_ink(doc: pdfium.PdfDocument, index: int) -> Image.Image:
     """The lower-right corner where the emblem sits, rendered at 100 dpi."""
     image: Image.Image = doc[index].render(scale=100 / 72).to_pil().convert("L")

@@ -20,6 +20,7 @@ from deckgen.text.typeset import (
     Fit,
     Span,
     TextStyle,
+    cuts_a_word,
     draw,
     fit,
     parse_inline,
@@ -280,3 +281,15 @@ def test_drawn_glyphs_stay_inside_the_box(chain: FontChain) -> None:
         assert top - height - 0.01 <= bottom and upper <= top + 0.01
     assert max(b[2] for b in inked) == pytest.approx(x + width, abs=1.0)  # right-aligned
     pdf.close()
+
+
+def test_a_word_cut_across_lines_is_told_from_breaks_at_spaces_and_hyphens(
+        chain: FontChain) -> None:
+    style = TextStyle(chain, 8, 8, lang="de_DE")
+    title = "Push-Benachrichtigung bei Lesezeit"
+    def set_in(width: float) -> Fit:
+        return fit([Block(parse_inline(title, bold=True))], style, width, 200)
+    assert not cuts_a_word(set_in(400), title)  # one line
+    assert not cuts_a_word(set_in(90), title)  # "Push-Benachrichtigung" / "bei Lesezeit"
+    narrow = set_in(40)  # "Benachrichtigung" is wider than 40 pt: it has to be cut
+    assert len(narrow.lines) > 2 and cuts_a_word(narrow, title)

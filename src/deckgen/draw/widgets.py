@@ -4,6 +4,7 @@ role, and a 2×2 grid."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import TYPE_CHECKING
 
 from reportlab.pdfgen.canvas import Canvas
@@ -61,76 +62,143 @@ def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     return base_y
 
 def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
+    """Rows of cards by role. With `field:` (e.g. `code`) each card gets a line of its own, its
+    title on the left and that field in the column where a blank recipe card has its box."""
     labels = el.get("labels")
     label_map = labels if isinstance(labels, dict) else {}
-    rows: list[tuple[str, str, list[tuple[str, Color]]]] = []
+    by_code = bool(el.get("field"))
+    # (role, its label, [(title, code)], category colour of the row's first card)
+    rows: list[tuple[str, str, list[tuple[str, str]], Color | None]] = []
     # Rows follow the order of the layout's labels: the deck's reading order of a recipe.
     order = tuple(label_map) or ROLES
     refs = dict(s.card.recipe) if s.card is not None else {}
     for role in order:
         if s.card is not None and role not in refs:
             continue
-        values: list[tuple[str, Color]] = []
+        entries: list[tuple[str, str]] = []
+        color: Color | None = None
         for ref in refs.get(role, ()):
             target = r.deck.card_by_id(ref)
-            if target is not None:
-                # `field:` puts the card's short name (e.g. its code) before its title.
-                code = target.values.get(el.str_opt("field", ""))
-                name = f"{code} {target.title}" if isinstance(code, str) and code else target.title
-                values.append((name, r.deck.category(target.category).color))
-        rows.append((role, word(r.deck, str(label_map.get(role, role.upper()))), values))
+            if target is None:
+                continue
+            code = target.values.get(el.str_opt("field", "")) if by_code else None
+            entries.append((target.title, code if isinstance(code, str) else ""))
+            color = color or r.deck.category(target.category).color
+        if entries and not by_code:
+            entries = [(" / ".join(title for title, _ in entries), "")]
+        rows.append((role, word(r.deck, str(label_map.get(role, role.upper()))), entries, color))
     if not rows:
         return None
     blank = s.card is None
     label_style = r.style(el, size=max(el.num("size", 8) * 0.78, SMALLEST), min_size=SMALLEST)
     label_w = mm(13.5) * r.scale
-    row_h = box.h / len(order) if blank else min(box.h / len(rows), mm(9.5) * r.scale)
-    value_w = box.w - label_w - (ID_BOX + mm(1) if blank else 0)
-    fits: list[tuple[tx.Fit, tx.Fit | None, Color | None]] = []
-    for role, label, values in rows:
-        label_fit = tx.fit([tx.Block(tx.parse_inline(label, bold=True))], label_style, label_w, 30)
-        if blank:
-            fits.append((label_fit, None, None))
-            continue
-        # With codes, each card takes a line of its own: "ME-03 Trial conversion" reads as a
-        # unit; without, titles run on separated by slashes.
-        texts = [t for t, _ in values] if el.get("field") else [" / ".join(t for t, _ in values)]
-        color = values[0][1] if values else r.muted
-        value_fit = tx.fit([tx.Block(tx.parse_inline(t, bold=True)) for t in texts],
-                           r.style(el, min_size=el.num("min-size", 6)), value_w - mm(2.2),
-                           row_h - mm(1.2))
-        if not value_fit.fits:
-            plan.overflows.append(Overflow(f"recipe.{role}", value_fit.overflow_lines,
-                                           value_fit.size))
-        fits.append((label_fit, value_fit, color))
+    code_w = ID_BOX + mm(1) if blank or by_code else 0.0
+    value_w = box.w - label_w - code_w
+    label_fits = [tx.fit([tx.Block(tx.parse_inline(label, bold=True))], label_style, label_w, 30)
+                  for _, label, _, _ in rows]
     rule_color = r.color("category", s.category).mix(WHITE, 0.6)
-    text_color = r.text_color
     muted = r.muted
+    if blank:
+        row_h = box.h / len(order)
 
-    def paint(c: Canvas) -> None:
-        for i, (label_fit, value_fit, color) in enumerate(fits):
-            top = box.top - i * row_h
-            r.paint(c, rule_color, stroke=True)
-            c.setLineWidth(0.4)
-            c.line(box.x, top - row_h, box.right, top - row_h)
-            r.paint(c, muted)
-            mid = top - row_h / 2
-            tx.draw(c, label_fit, box.x, mid + label_fit.height / 2, label_w)
-            if value_fit is not None and color is not None:
-                r.paint(c, color)
-                c.rect(box.x + label_w, mid - value_fit.height / 2, mm(0.8), value_fit.height,
-                       stroke=0, fill=1)
-                r.paint(c, text_color)
-                tx.draw(c, value_fit, box.x + label_w + mm(2.2), mid + value_fit.height / 2,
-                        value_w)
-            elif blank:
+        def paint_blank(c: Canvas) -> None:
+            for i, label_fit in enumerate(label_fits):
+                top = box.top - i * row_h
+                mid = top - row_h / 2
+                r.paint(c, rule_color, stroke=True)
+                c.setLineWidth(0.4)
+                c.line(box.x, top - row_h, box.right, top - row_h)
+                r.paint(c, muted)
+                tx.draw(c, label_fit, box.x, mid + label_fit.height / 2, label_w)
                 r.paint(c, muted, stroke=True)
                 c.setLineWidth(0.5)
                 bw, bh = ID_BOX, min(row_h * 0.62, mm(5))
                 c.rect(box.right - bw, mid - bh / 2, bw, bh, stroke=1, fill=0)
 
+        plan.ops.append(_Op(paint_blank))
+        return box.top - row_h * len(rows)
+
+    # Every title at one size, the largest at which all rows fit; a long title may take two
+    # lines and its row grows, rather than the whole card shrinking for it.
+    value_style = r.style(el, min_size=el.num("min-size", 6))
+    pad = mm(1.2) * r.scale
+    text_w = value_w - mm(2.2)
+    layout: tuple[float, list[list[tx.Fit]], list[float]] | None = None
+    sizes = tuple(reversed(tx.candidate_sizes(value_style.size, value_style.min_size)))
+    # First only sizes at which titles wrap at their spaces; a word cut in two reads worse
+    # than a title a quarter point smaller.
+    for whole_words in (True, False):
+        for size in sizes:
+            style = dataclasses.replace(value_style, size=size, min_size=size)
+            fits = [[tx.fit([tx.Block(tx.parse_inline(title, bold=True))], style, text_w, box.h)
+                     for title, _ in entries] for _, _, entries, _ in rows]
+            gap = size * 0.35
+            natural = [max(label_fit.height,
+                           sum(f.height for f in row) + gap * max(0, len(row) - 1)) + pad
+                       for label_fit, row in zip(label_fits, fits, strict=True)]
+            if whole_words and any(
+                    tx.cuts_a_word(f, "".join(span.text for span in tx.parse_inline(title)))
+                    for row, (_, _, entries, _) in zip(fits, rows, strict=True)
+                    for f, (title, _) in zip(row, entries, strict=True)):
+                continue
+            layout = (size, fits, natural)
+            if sum(natural) <= box.h:
+                break
+        if layout is not None and sum(layout[2]) <= box.h:
+            break
+    assert layout is not None
+    size, titles, natural = layout
+    gap = size * 0.35
+    excess = sum(natural) - box.h
+    if excess > 0:
+        # Charged to the row with the most lines: that is where shortening a title helps.
+        worst = max(range(len(rows)), key=lambda i: sum(len(f.lines) for f in titles[i]))
+        plan.overflows.append(Overflow(f"recipe.{rows[worst][0]}",
+                                       math.ceil(excess / (size * value_style.leading)), size))
+    # Spare room is shared evenly, up to the airy row a one-card recipe gets at full size.
+    one_line = size * value_style.leading + pad
+    extra = max(0.0, min((box.h - sum(natural)) / len(rows), mm(9.5) * r.scale - one_line))
+    heights = [n + extra for n in natural]
+    # A code is set no larger than the titles it follows, and no smaller than a label.
+    code_style = dataclasses.replace(
+        r.style(el, size=max(size * 0.9, SMALLEST), min_size=SMALLEST),
+        align="right", max_lines=1)
+    code_fits = [[tx.fit([tx.Block(tx.parse_inline(code, bold=True))], code_style, ID_BOX, 30)
+                  for _, code in entries if code] for _, _, entries, _ in rows]
+    text_color = r.text_color
+
+    def paint(c: Canvas) -> None:
+        top = box.top
+        for i, (_, _, entries, color) in enumerate(rows):
+            row_h = heights[i]
+            mid = top - row_h / 2
+            r.paint(c, rule_color, stroke=True)
+            c.setLineWidth(0.4)
+            c.line(box.x, top - row_h, box.right, top - row_h)
+            r.paint(c, muted)
+            tx.draw(c, label_fits[i], box.x, mid + label_fits[i].height / 2, label_w)
+            fits = titles[i]
+            if not entries or color is None:
+                top -= row_h
+                continue
+            block_h = sum(f.height for f in fits) + gap * (len(fits) - 1)
+            y = mid + block_h / 2
+            r.paint(c, color)
+            c.rect(box.x + label_w, y - block_h, mm(0.8), block_h, stroke=0, fill=1)
+            for j, fit in enumerate(fits):
+                r.paint(c, text_color)
+                tx.draw(c, fit, box.x + label_w + mm(2.2), y, value_w)
+                if j < len(code_fits[i]) and fit.lines and code_fits[i][j].lines:
+                    code_fit = code_fits[i][j]
+                    r.paint(c, muted)
+                    # On the title's first baseline.
+                    tx.draw(c, code_fit, box.right - ID_BOX,
+                            y - fit.lines[0].baseline + code_fit.lines[0].baseline, ID_BOX)
+                y -= fit.height + gap
+            top -= row_h
+
     plan.ops.append(_Op(paint))
-    return box.top - row_h * len(rows)
+    return box.top - sum(heights)
 
 def _grid(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
     card = s.card

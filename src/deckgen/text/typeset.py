@@ -23,6 +23,8 @@ __all__ = [
     "Run",
     "Span",
     "TextStyle",
+    "candidate_sizes",
+    "cuts_a_word",
     "draw",
     "fit",
     "parse_inline",
@@ -199,7 +201,7 @@ def _attempt(
     return _Attempt(placed, bottom, overflow)
 
 @functools.lru_cache(maxsize=256)
-def _candidates(size: float, min_size: float) -> tuple[float, ...]:
+def candidate_sizes(size: float, min_size: float) -> tuple[float, ...]:
     """Sizes from min_size up to size in 0.25 pt steps down from `size`, ascending."""
     steps = int((size - min_size) / _STEP + 1e-9)
     sizes = [round(size - k * _STEP, 6) for k in range(steps + 1)]
@@ -220,7 +222,7 @@ def fit(blocks: Sequence[Block], style: TextStyle, width: float, height: float) 
     preps = [p for p in preps if p[2].items]
     if not preps:
         return Fit(style.size, (), 0.0, 0, width, style.align)
-    sizes = _candidates(style.size, style.min_size)
+    sizes = candidate_sizes(style.size, style.min_size)
     tried: dict[tuple[int, bool], _Attempt | None] = {}
 
     def attempt(k: int, strict: bool) -> _Attempt | None:
@@ -252,6 +254,24 @@ def fit(blocks: Sequence[Block], style: TextStyle, width: float, height: float) 
     overflowing = _attempt(preps, sizes[0], style, width, height, strict=False, complete=True)
     assert overflowing is not None  # a complete, non-strict layout always exists
     return _build(overflowing, sizes[0], preps, style, width)
+
+def cuts_a_word(fit: Fit, text: str) -> bool:
+    """Whether `fit` splits a word of `text` across lines (by hyphenation or, failing that, an
+    arbitrary cut) rather than breaking only at spaces and hyphens the text already has."""
+    source = " ".join(text.split())
+    pos = 0
+    for i, line in enumerate(fit.lines):
+        part = line.text.strip()
+        if i:
+            start = pos
+            while pos < len(source) and source[pos] == " ":
+                pos += 1
+            if pos == start and source[pos - 1:pos] != "-":
+                return True
+        if not source.startswith(part, pos):
+            return True  # a hyphen was added, or the line is not the text's own words
+        pos += len(part)
+    return False
 
 def _build(
     result: _Attempt,
