@@ -412,9 +412,10 @@ def test_recipe_cards_list_each_ingredient_by_code_beside_its_title(deck: Deck) 
                     at = text.find(code)
                     assert at >= 0, (card.id, code)
                     # The title's first word, and the code, on the same baseline.
-                    def baseline(i: int) -> tuple[float, float]:
+                    def baseline(i: int, page: pdfium.PdfTextPage = textpage
+                                 ) -> tuple[float, float]:
                         x, y = pdfium_c.c_double(), pdfium_c.c_double()
-                        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y)
+                        pdfium_c.FPDFText_GetCharOrigin(page.raw, i, x, y)
                         return x.value, y.value
 
                     code_x, code_y = baseline(at)

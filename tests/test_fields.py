@@ -187,6 +187,10 @@ def test_a_layout_naming_an_undeclared_field_is_reported_with_a_suggestion(
     ("  category: {type: text}", "fields.category: 'category' is a name deckgen gives a meaning"),
     ("  body: {type: list}", "fields.body.type: 'body' is a markup field already"),
     ("  see: {type: refs, role: whom}", "fields.see.role: unknown role 'whom'"),
+    ("  see: {type: list, reference: true}",
+     "fields.see.reference: only a text field can be the card reference"),
+    ("  see: {type: text, reference: true}\n  code: {type: text, reference: true}",
+     "fields.code.reference: 'see' is the card reference already; a deck has one"),
 ])
 def test_a_bad_field_declaration_is_a_positioned_error(tmp_path: Path, decl: str,
                                                        message: str) -> None:
@@ -265,3 +269,46 @@ def test_a_builtin_layout_broken_by_an_override_is_reported_at_the_override(
 def test_a_word_in_a_whole_number_field_gets_its_range_as_the_hint(tmp_path: Path) -> None:
     found = problems(quiz_deck(tmp_path, cards=QUIZ_CARDS.replace("points: 3", "points: three")))
     assert found[0].endswith("hint: write a whole number from 1 to 10"), found
+
+
+def test_two_cards_with_one_reference_code_are_reported_at_the_second(tmp_path: Path) -> None:
+    deck = QUIZ_DECK.replace("  see: {type: refs}\n", "  see: {type: refs}\n"
+                             "  code: {type: text, reference: true}\n")
+    cards = QUIZ_CARDS.replace("    points: 3\n", "    points: 3\n    code: EU-1\n").replace(
+        '    value: "9"\n', '    value: "9"\n    code: eu-1\n')
+    found = problems(quiz_deck(tmp_path, deck=deck, cards=cards))
+    assert [f.split("\n")[0] for f in found] == [
+        "quiz/cards/cards.yaml:15:11: code: card 'spain': code 'eu-1' is card 'france's "
+        "already (cards.yaml:10)"]
+    assert "give each card its own code" in found[0]
+
+
+def test_recipe_rows_show_the_reference_code_of_each_card(tmp_path: Path) -> None:
+    deck = QUIZ_DECK.replace("  see: {type: refs}\n", "  see: {type: refs}\n"
+                             "  code: {type: text, reference: true}\n")
+    deck = deck.replace("    layout: quiz\n", "    layout: quiz\n    role: who\n") + """\
+  - id: plans
+    name: Plans
+    question: What then?
+    color: "#333333"
+    layout: recipe
+"""
+    cards = QUIZ_CARDS.replace("    points: 3\n", "    points: 3\n    code: EU-01\n") + """\
+  - id: tour
+    category: plans
+    title: A tour
+    value: "1"
+    recipe: {who: [france, spain]}
+"""
+    root = quiz_deck(tmp_path, deck=deck, cards=cards)
+    build(root, tmp_path / "out", BuildOptions(outputs=("cards",)))
+    doc = pdfium.PdfDocument(str(tmp_path / "out" / "cards.pdf"))
+    try:
+        pages = [str(page.get_textpage().get_text_range()) for page in doc]
+    finally:
+        doc.close()
+    text = next(t for t in pages if "A tour" in t)
+    # France with its code; Spain has none, so its line has its title alone.
+    lines = [line.strip() for line in text.splitlines()]
+    assert "France EU-01" in lines or ("France" in lines and "EU-01" in lines), lines
+    assert "Spain" not in text and "spain" in lines, lines

@@ -679,6 +679,27 @@ def test_get_ready_pulls_each_card_once(reader: pypdf.PdfReader) -> None:
     assert "Pull these cards too: Nurture." in opener
 
 
+def test_the_builtin_workbook_names_cards_by_their_codes(builtin_letter: bytes) -> None:
+    deck = load_deck(BUILTIN)
+    reader = pypdf.PdfReader(io.BytesIO(builtin_letter))
+    texts = [squash(t) for t in page_texts(reader)]
+    pages = bookmarked_pages(reader)
+    reference = " ".join(texts[pages["Card reference"]:])
+    for card in deck.cards:
+        assert f"{card.title} " in reference and deck.reference(card) in reference, card.id
+    # A recipe's second measure is its guardrail, not an alternative.
+    assert ("MEASURE Recovery rate (ME-07) GUARDRAIL Opt-out rate (ME-09)"
+            in reference), reference
+    # The catalogue gives the code of the Channels card (and of the Levels card) it names.
+    catalogue = " ".join(texts[pages["Interaction catalogue"]:])
+    assert "Welcome email series Feature LV-02 Email CH-05" in catalogue
+    # Filled-in worksheets are written with codes, as the instructions ask.
+    everything = " ".join(texts)
+    assert "Write card codes, such as AU-01, in the boxes" in everything
+    example = next(t for t in texts if "A recipe, filled in" in t)
+    assert "AU-07" in example and "at-risk-subscriber" not in example
+
+
 def test_each_activity_is_one_spread_on_letter(builtin_letter: bytes) -> None:
     reader = pypdf.PdfReader(io.BytesIO(builtin_letter))
     outline = outline_in_order(reader)

@@ -22,7 +22,7 @@ DERIVED = ("category", "question", "role", "deck-title", "deck-subtitle", "brand
 # Card keys that steer the card rather than hold a value a layout shows.
 RESERVED = ("id", "category", "layout", "copies")
 FIELD_KEYS = ("type", "required", "role", "values", "min", "max", "integer", "description",
-              "translate")
+              "translate", "reference")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*\Z")
 URL_RE = re.compile(r"^(https?://[^\s/$.?#][^\s]*|mailto:[^\s@]+@[^\s@]+)\Z", re.IGNORECASE)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
@@ -47,6 +47,8 @@ class FieldSpec:
     description: str | None = None
     pos: Pos | None = None  # where a deck declared it; None for the format's own fields
     translate: bool = True  # false for values that read the same in every language (codes)
+    # The value people write to point at a card (on recipes and worksheets) instead of its id.
+    reference: bool = False
 
     def label(self, value: Value) -> str:
         """How a value reads on a card: its declared label, or the value itself."""
@@ -104,6 +106,14 @@ def read_declarations(node: ys.Node | None, inherited: Mapping[str, FieldSpec],
         spec = _read_one(name, value, inherited.get(name), tuple(roles), path, diags)
         if spec is not None:
             out[name] = spec
+    refs = [spec for spec in {**inherited, **out}.values() if spec.reference]
+    for spec in refs[1:]:
+        where = spec.pos if spec.pos is not None else (top.pos if top else None)
+        if where is not None:
+            diags.add(where, f"fields.{spec.name}.reference",
+                      f"'{refs[0].name}' is the card reference already; a deck has one",
+                      f"remove `reference: true` from one of '{refs[0].name}' and "
+                      f"'{spec.name}'")
     return out
 
 
@@ -153,6 +163,12 @@ def _read_one(name: str, node: ys.Node, before: FieldSpec | None, roles: tuple[s
                   "only number fields take min and max")
     integer = ys.flag(decl.get("integer"), path + ".integer", diags)
     translate = ys.flag(decl.get("translate"), path + ".translate", diags)
+    reference = ys.flag(decl.get("reference"), path + ".reference", diags)
+    if reference and type_ != "text":
+        diags.add(decl.key_pos("reference"), path + ".reference",
+                  "only a text field can be the card reference",
+                  "declare e.g. `code: {type: text, reference: true}`")
+        reference = None
     values = _read_values(decl.get("values"), path + ".values", type_, diags)
     base = before or FieldSpec(name, type_)
     if type_ == "number" and values:
@@ -172,6 +188,7 @@ def _read_one(name: str, node: ys.Node, before: FieldSpec | None, roles: tuple[s
                             max_len=300) or base.description,
         pos=decl.pos,
         translate=base.translate if translate is None else translate,
+        reference=base.reference if reference is None else reference,
     )
 
 

@@ -238,6 +238,7 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
     categories = _finish_categories(layer, diags)
     by_id = {c.id: c for c in categories}
     cards = [c for c in layer.cards.values() if _check_card(c, by_id, layer, diags)]
+    _check_references_unique(cards, layer, diags)
     order = {c.id: i for i, c in enumerate(categories)}
     cards.sort(key=lambda c: order.get(c.category, len(order)))  # stable: file order inside
     title = layer.meta.get("title")
@@ -270,6 +271,24 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
         fields=tuple(layer.fields.values()),
         languages=layer.languages or (layer.meta.get("language") or "en",),
     )
+
+def _check_references_unique(cards: list[Card], layer: _Layer, diags: Diagnostics) -> None:
+    """Two cards with one code would send a reader of a recipe to the wrong card."""
+    name = next((spec.name for spec in layer.fields.values() if spec.reference), None)
+    if name is None:
+        return
+    seen: dict[str, Card] = {}
+    for card in cards:
+        value = card.values.get(name)
+        if not isinstance(value, str) or not value:
+            continue
+        first = seen.setdefault(value.casefold(), card)
+        if first is not card:
+            where = first.where(name)
+            diags.add(card.where(name), name,
+                      f"card '{card.id}': {name} '{value}' is card '{first.id}'s already "
+                      f"({where.file.name}:{where.line})",
+                      f"give each card its own {name}: people write it to find the card")
 
 def _finish_categories(layer: _Layer, diags: Diagnostics) -> list[Category]:
     out: list[Category] = []

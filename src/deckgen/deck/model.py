@@ -124,6 +124,17 @@ class Deck:
                 return spec
         return None
 
+    @property
+    def reference_field(self) -> str | None:
+        """The field declared `reference: true`: what people write to point at a card."""
+        return next((spec.name for spec in self.fields if spec.reference), None)
+
+    def reference(self, card: Card) -> str:
+        """What people write to point at `card`: its reference field's value, else its id."""
+        name = self.reference_field
+        value = card.values.get(name) if name else None
+        return value if isinstance(value, str) and value else card.id
+
     def category(self, category_id: str) -> Category:
         for cat in self.categories:
             if cat.id == category_id:

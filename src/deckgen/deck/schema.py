@@ -130,6 +130,7 @@ def deck_file_schema(deck: Deck | None = None) -> Schema:
                 "integer": {"type": "boolean"},
                 "description": {"type": "string"},
                 "translate": {"type": "boolean"},
+                "reference": {"type": "boolean"},
             }, "additionalProperties": False},
         ],
     }

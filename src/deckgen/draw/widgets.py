@@ -61,12 +61,23 @@ def _level(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> 
     plan.ops.append(_Op(paint))
     return base_y
 
+def _joined(entries: list[tuple[str, str]], by_code: bool) -> list[tuple[str, str]]:
+    """Without codes a row's titles run on, separated by slashes."""
+    if entries and not by_code:
+        return [(" / ".join(title for title, _ in entries), "")]
+    return entries
+
 def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> float | None:
-    """Rows of cards by role. With `field:` (e.g. `code`) each card gets a line of its own, its
-    title on the left and that field in the column where a blank recipe card has its box."""
+    """Rows of cards by role. With a code to show (the deck's reference field, or the layout's
+    `field:`) each card gets a line of its own, its title on the left and its code in the
+    column where a blank recipe card has its box."""
     labels = el.get("labels")
     label_map = labels if isinstance(labels, dict) else {}
-    by_code = bool(el.get("field"))
+    more_labels = el.get("more-labels")
+    more_map = more_labels if isinstance(more_labels, dict) else {}
+    # The deck's reference field unless the layout names another.
+    code_field = el.str_opt("field", "") or r.deck.reference_field or ""
+    by_code = bool(code_field)
     # (role, its label, [(title, code)], category colour of the row's first card)
     rows: list[tuple[str, str, list[tuple[str, str]], Color | None]] = []
     # Rows follow the order of the layout's labels: the deck's reading order of a recipe.
@@ -81,25 +92,45 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
             target = r.deck.card_by_id(ref)
             if target is None:
                 continue
-            code = target.values.get(el.str_opt("field", "")) if by_code else None
+            code = target.values.get(code_field) if by_code else None
             entries.append((target.title, code if isinstance(code, str) else ""))
             color = color or r.deck.category(target.category).color
-        if entries and not by_code:
-            entries = [(" / ".join(title for title, _ in entries), "")]
-        rows.append((role, word(r.deck, str(label_map.get(role, role.upper()))), entries, color))
+        label = word(r.deck, str(label_map.get(role, role.upper())))
+        more = more_map.get(role)
+        if more is not None and (len(entries) > 1 or s.card is None):
+            # e.g. a measure's second card is its guardrail: a row and a label of its own.
+            rows.append((role, label, _joined(entries[:1], by_code), color))
+            rows.append((role, word(r.deck, str(more)), _joined(entries[1:], by_code), color))
+            continue
+        rows.append((role, label, _joined(entries, by_code), color))
     if not rows:
         return None
     blank = s.card is None
     label_style = r.style(el, size=max(el.num("size", 8) * 0.78, SMALLEST), min_size=SMALLEST)
-    label_w = mm(13.5) * r.scale
-    code_w = ID_BOX + mm(1) if blank or by_code else 0.0
+    # Wide enough for the longest label on one line ("MESSGRÖSSE"), within a third of the row.
+    one_line_labels = [tx.fit([tx.Block(tx.parse_inline(label, bold=True))],
+                              dataclasses.replace(label_style, min_size=label_style.size),
+                              box.w, 30) for _, label, _, _ in rows]
+    widest = max((line.right for f in one_line_labels for line in f.lines), default=0.0)
+    label_w = min(max(mm(13.5) * r.scale, widest + mm(1.6) * r.scale), box.w / 3)
+    if blank:
+        code_w = ID_BOX + mm(1)
+    elif by_code:
+        # As wide as the widest code at the largest size it may take, plus a gap.
+        largest = r.style(el, size=max(el.num("size", 8) * 0.9, SMALLEST), min_size=SMALLEST)
+        measured = [tx.fit([tx.Block(tx.parse_inline(code, bold=True))], largest, ID_BOX, 30)
+                    for code in {code for _, _, entries, _ in rows for _, code in entries}]
+        widest_code = max((ln.right for f in measured for ln in f.lines), default=0.0)
+        code_w = min(ID_BOX, widest_code) + mm(2.5)
+    else:
+        code_w = 0.0
     value_w = box.w - label_w - code_w
     label_fits = [tx.fit([tx.Block(tx.parse_inline(label, bold=True))], label_style, label_w, 30)
                   for _, label, _, _ in rows]
     rule_color = r.color("category", s.category).mix(WHITE, 0.6)
     muted = r.muted
     if blank:
-        row_h = box.h / len(order)
+        row_h = box.h / len(rows)
 
         def paint_blank(c: Canvas) -> None:
             for i, label_fit in enumerate(label_fits):
@@ -121,7 +152,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     # Every title at one size, the largest at which all rows fit; a long title may take two
     # lines and its row grows, rather than the whole card shrinking for it.
     value_style = r.style(el, min_size=el.num("min-size", 6))
-    pad = mm(1.2) * r.scale
+    pad = mm(1.0) * r.scale
     text_w = value_w - mm(2.2)
     layout: tuple[float, list[list[tx.Fit]], list[float]] | None = None
     sizes = tuple(reversed(tx.candidate_sizes(value_style.size, value_style.min_size)))
@@ -132,7 +163,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
             style = dataclasses.replace(value_style, size=size, min_size=size)
             fits = [[tx.fit([tx.Block(tx.parse_inline(title, bold=True))], style, text_w, box.h)
                      for title, _ in entries] for _, _, entries, _ in rows]
-            gap = size * 0.35
+            gap = size * 0.25
             natural = [max(label_fit.height,
                            sum(f.height for f in row) + gap * max(0, len(row) - 1)) + pad
                        for label_fit, row in zip(label_fits, fits, strict=True)]
@@ -148,7 +179,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
             break
     assert layout is not None
     size, titles, natural = layout
-    gap = size * 0.35
+    gap = size * 0.25
     excess = sum(natural) - box.h
     if excess > 0:
         # Charged to the row with the most lines: that is where shortening a title helps.

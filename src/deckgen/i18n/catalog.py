@@ -153,9 +153,10 @@ def layout_labels(deck: Deck) -> list[str]:
             label = el.get("label")
             if isinstance(label, str) and el.kind in ("text", "level"):
                 found.append(label)
-            labels = el.get("labels")
-            if isinstance(labels, dict):
-                found += [str(v) for v in labels.values()]
+            for key in ("labels", "more-labels"):
+                labels = el.get(key)
+                if isinstance(labels, dict):
+                    found += [str(v) for v in labels.values()]
             styles = el.get("field-styles")
             for style in styles.values() if isinstance(styles, dict) else ():
                 if isinstance(style, dict) and isinstance(style.get("label"), str):

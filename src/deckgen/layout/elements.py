@@ -31,7 +31,8 @@ ROTATIONS = (0, 90, 180, 270)
 
 ELEMENT_KEYS = ("kind", "field", "fields", "top", "bottom", "height", "left", "right", "after",
                 "gap", "font", "weight", "italic", "size", "min-size", "leading", "align",
-                "color", "fill", "max-lines", "uppercase", "label", "labels", "thickness",
+                "color", "fill", "max-lines", "uppercase", "label", "labels", "more-labels",
+                "thickness",
                 "width", "spacing", "valign", "draw", "above", "clearance", "fallback",
                 "separator", "inline", *ART_KEYS)
 
@@ -144,7 +145,7 @@ def _option(key: str, node: ys.Node, where: str, diags: Diagnostics) -> object:
                       "name a field the deck declares, e.g. title or body")
             return None
         return value
-    if key == "labels":
+    if key in ("labels", "more-labels"):
         labels = ys.mapping(node, where, diags)
         out: dict[str, str] = {}
         for k, v in labels or ():

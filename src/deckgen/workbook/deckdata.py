@@ -31,6 +31,23 @@ def category_with_role(deck: Deck, role: str) -> Category | None:
     return None
 
 
+def example_code(deck: Deck) -> str | None:
+    """A reference code to quote in instructions: the first one on a card a recipe can use."""
+    if deck.reference_field is None:
+        return None
+    roles = {cat.id for cat in deck.categories if cat.role}
+    for card in sorted(deck.cards, key=lambda c: c.category not in roles):
+        if (code := deck.reference(card)) != card.id:
+            return code
+    return None
+
+
+def card_by_title(deck: Deck, title: str) -> Card | None:
+    """The one card with this title, e.g. the Channels card a catalogue entry names."""
+    found = [card for card in deck.cards if card.title == title]
+    return found[0] if len(found) == 1 else None
+
+
 def deck_levels(deck: Deck) -> list[tuple[str, str | None]]:
     """The size steps (name, description): the cards of the `levels:` category, in order."""
     levels = workbook_of(deck).levels

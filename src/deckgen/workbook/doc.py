@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -238,11 +238,11 @@ def section_text(ctx: Context, key: str, title: str, intro: str | None
 
 def new_section(ctx: Context, title: str, kicker: str | None = None,
                 intro: str | None = None, *, key: str | None = None,
-                count: int | None = None) -> Flowables:
+                count: int | None = None, values: Mapping[str, str] | None = None) -> Flowables:
     """A new page with a section heading; `key` lets the deck give its own title and intro.
 
     `{count}` in an introduction reads as `count` (how many cards or entries follow), so that
-    a deck's own text never states a number that goes stale.
+    a deck's own text never states a number that goes stale; `{name}` reads as `values[name]`.
     """
     title, intros = section_text(ctx, key, title, intro) if key else (
         title, (intro,) if intro else ())
@@ -252,6 +252,8 @@ def new_section(ctx: Context, title: str, kicker: str | None = None,
     out.append(Heading(title, ctx.st.h1, ctx, level=0))
     if count is not None:
         intros = tuple(text.replace("{count}", str(count)) for text in intros)
+    for name, value in (values or {}).items():
+        intros = tuple(text.replace("{" + name + "}", value) for text in intros)
     out += [ctx.p(text, ctx.st.lead) for text in intros]
     return out
 

@@ -10,8 +10,9 @@ from reportlab.platypus import Paragraph
 from deckgen.i18n import mark
 from deckgen.workbook.blocks import NO_ORPHAN_END, booklet_table
 from deckgen.workbook.context import Context, Flowables, rl
-from deckgen.workbook.deckdata import family_name, level_name
+from deckgen.workbook.deckdata import card_by_title, family_name, level_name
 from deckgen.workbook.doc import new_section
+from deckgen.workbook.typeset import to_markup
 
 # Catalogue and glossary
 
@@ -42,8 +43,8 @@ def catalogue(ctx: Context) -> Flowables:
                   ("NOSPLIT", (0, head), (-1, head + 1))]  # never a family name alone
         for entry in (e for e in entries if e.family == family):
             rows.append([ctx.p(entry.name, st.cell_bold),
-                         ctx.p(level_name(ctx.deck, entry.level), st.cell),
-                         ctx.p(entry.channel, st.cell),  # as written: a Channels card's title
+                         _with_code(ctx, level_name(ctx.deck, entry.level)),
+                         _with_code(ctx, entry.channel),
                          ctx.p(entry.note or "", st.cell)])
     w = ctx.width
     extra += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
@@ -51,6 +52,15 @@ def catalogue(ctx: Context) -> Flowables:
     # Channel wide enough for its longest single words ("Multi-channel", "Organization").
     out.append(booklet_table(rows, [w * 0.26, w * 0.14, w * 0.15, w * 0.45], ctx, extra))
     return out
+
+
+def _with_code(ctx: Context, name: str) -> Paragraph:
+    """A size or channel as written, with the code of the card of that title beneath it."""
+    markup = to_markup(name, ctx.fonts)
+    card = card_by_title(ctx.deck, name)
+    if card is not None and (code := ctx.deck.reference(card)) != card.id:
+        markup += f'<br/><font color="{ctx.pal.muted.hex}" size="7">{escape(code)}</font>'
+    return Paragraph(markup, ctx.st.cell)
 
 
 def glossary(ctx: Context) -> Flowables:

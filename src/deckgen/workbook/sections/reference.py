@@ -17,6 +17,7 @@ from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import (
     category_with_role,
     deck_levels,
+    example_code,
     family_name,
     recipe_rows,
 )
@@ -28,9 +29,12 @@ from deckgen.workbook.typeset import paragraph, plain, to_markup
 
 def card_reference(ctx: Context) -> Flowables:
     deck = ctx.deck
+    code = example_code(deck)
     out = new_section(ctx, "Card reference", key="card-reference", count=len(deck.cards), intro=(
         "All {count} cards, by category, with their full text. Card ids are what you write on "
-        "worksheets and recipes."))
+        "worksheets and recipes." if code is None else
+        "All {count} cards, by category, with their full text. A card's code, such as {code}, "
+        "is what you write on worksheets and recipes."), values={"code": code or ""})
     for cat in deck.categories:
         cards = deck.cards_in(cat.id)
         if not cards:
@@ -111,15 +115,18 @@ def _card_text(ctx: Context, card: Card) -> list[Paragraph]:
     head = to_markup(card.title, fonts, bold=True)
     if card.copies > 1:
         head += to_markup(f"  ×{card.copies}", fonts)
-    meta = [card.id]
+    meta = [ctx.deck.reference(card)]
     if card.family:  # interaction cards: their family and usual size
         meta.append(family_name(ctx.deck, card.family))
         levels = deck_levels(ctx.deck)
         if card.level is not None and 1 <= card.level <= len(levels):
             meta.append(levels[card.level - 1][0])
+    # The code is what a reader looks up: set in bold, the rest of the line muted.
+    meta_markup = f"<b>{escape(meta[0])}</b>" + "".join(
+        f'<font color="{ctx.pal.muted.hex}">  ·  {escape(m)}</font>' for m in meta[1:])
     out = [Paragraph(head, st.card_title),
-           Paragraph(f'<font color="{ctx.pal.muted.hex}">{escape("  ·  ".join(meta))}</font>',
-                     ParagraphStyle("id", parent=st.tiny, spaceAfter=3))]
+           Paragraph(meta_markup, ParagraphStyle("id", parent=st.small, fontSize=7.5,
+                                                 leading=9.5, spaceAfter=3))]
     if card.subtitle:
         out.append(paragraph(card.subtitle, small, fonts, italic=True))
     if card.body:
@@ -141,9 +148,15 @@ def _recipe_lines(ctx: Context, card: Card, style: ParagraphStyle) -> list[Parag
     ingredients = dict(card.recipe)
     label_w = mm(15)
     out: list[Paragraph] = []
-    for row in recipe_rows(ctx.deck):
+    rows = recipe_rows(ctx.deck)
+    guarded = {row.role for row in rows if row.guardrail}
+    for row in rows:
         role, word = row.role, row.word
-        ids = ingredients.get(role, ()) if not row.guardrail else ()
+        ids = ingredients.get(role, ())
+        if role in guarded:
+            # A role with a guardrail row: its first card is the measure, the others the
+            # guardrails, which must not get worse; not alternatives joined by "or".
+            ids = ids[1:] if row.guardrail else ids[:1]
         if not ids:
             continue
         cat = category_with_role(ctx.deck, role)
@@ -158,11 +171,13 @@ def _recipe_lines(ctx: Context, card: Card, style: ParagraphStyle) -> list[Parag
 
 
 def card_name(ctx: Context, card_id: str) -> str:
-    """A card's title as markup, with its id when the id is not simply the title spelt out."""
+    """A card's title as markup, with its code; without codes, with its id when the id is not
+    simply the title spelt out."""
     card = ctx.deck.card_by_id(card_id)
     if card is None:
         return escape(card_id)
     name = to_markup(card.title, ctx.fonts)
-    if slug(plain(card.title)) != card_id:
-        name += f'<font color="{ctx.pal.muted.hex}" size="7"> ({escape(card_id)})</font>'
+    reference = ctx.deck.reference(card)
+    if reference != card_id or slug(plain(card.title)) != card_id:
+        name += f'<font color="{ctx.pal.muted.hex}" size="7"> ({escape(reference)})</font>'
     return name

@@ -18,6 +18,7 @@ from deckgen.workbook.context import Context, Flowables, rl
 from deckgen.workbook.deckdata import (
     deck_families,
     deck_levels,
+    example_code,
     grid_card,
     risk_titles,
     sheet_words,
@@ -116,9 +117,13 @@ def worksheets(ctx: Context) -> Flowables:
     specs = worksheet_specs(ctx)
     if not specs:
         return []
+    code = example_code(ctx.deck)
     out = new_section(ctx, "Worksheets", key="worksheets", intro=(
         "Print one copy per table, or enlarge to A3 for the wall. Write card ids in the boxes: "
-        "they let anyone rebuild the idea from the deck later."))
+        "they let anyone rebuild the idea from the deck later." if code is None else
+        "Print one copy per table, or enlarge to A3 for the wall. Write card codes, such as "
+        "{code}, in the boxes: they let anyone rebuild the idea from the deck later."),
+        values={"code": code or ""})
     out.append(_sheet_index(ctx, specs))
     for spec in specs:
         pages = PAGES[spec.kind](ctx) if spec.kind in PAGES else 1

@@ -29,6 +29,12 @@ from deckgen.workbook.worksheets.draw import (
 )
 
 
+def written(ctx: Context, card_id: str) -> str:
+    """What a hand writes in a card box: the card's code where the deck has codes."""
+    card = ctx.deck.card_by_id(card_id)
+    return ctx.deck.reference(card) if card is not None else card_id
+
+
 def sheet_recipe_builder(c: Canvas, ctx: Context, w: float, h: float,
                          fill: Example | None = None) -> None:
     if fill is not None:
@@ -80,8 +86,8 @@ def _recipe_block(c: Canvas, ctx: Context, w: float, h: float, top: float,
         write_line(c, ctx, line_x, y + row_h - mm(10.5), w - box_x - used - mm(9))
         if i < len(filled):
             card_id, words = filled[i]
-            pen(c, ctx, box_x + box_w / 2, y + row_h - mm(8.3), card_id, 7.5, box_w - mm(2),
-                align="center")
+            pen(c, ctx, box_x + box_w / 2, y + row_h - mm(8.3), written(ctx, card_id), 9,
+                box_w - mm(2), align="center")
             # Written on the line, as a hand would; a long answer runs on below it.
             pen_block(c, ctx, words, line_x, y + row_h - mm(6.4), w - line_x - mm(4),
                       row_h - mm(8), size=9.5)
@@ -133,8 +139,8 @@ def sheet_jtbd_pitch(c: Canvas, ctx: Context, w: float, h: float,
     box_w = (w - x - mm(10)) / 6
     id_boxes(c, ctx, x, top - mm(7), 6, w=box_w)
     for i, (card_id,) in enumerate(fill.rows.get("cards", ())[:6] if fill else ()):
-        pen(c, ctx, x + i * (box_w + mm(2)) + box_w / 2, top - mm(4.8), card_id, 7.5,
-            box_w - mm(2), align="center")
+        pen(c, ctx, x + i * (box_w + mm(2)) + box_w / 2, top - mm(4.8), written(ctx, card_id),
+            9, box_w - mm(2), align="center")
     top -= mm(16)
     boxes = [(box.name, box.note or "") for box in sheet_words(ctx.deck, "jtbd-pitch", "boxes")]
     bw = (w - (len(boxes) - 1) * GAP) / max(len(boxes), 1)
