@@ -150,8 +150,8 @@ worksheets: [landscape, sizing-ladder, four-arguments, risk-register, recipe-bui
 glossary:
   - {term: Recipe, definition: An if-then sentence built from cards.}
   - {term: Connected experience, definition: A moment that needs several systems.}
-levels: {category: levels, ids: [function, feature, experience, product, portfolio]}
-risks: risks
+ladder: {category: levels, ids: [function, feature, experience, product, portfolio]}
+risk-register: risks
 anatomy_parts:
   - {element: band, name: Category band, note: Which question the card answers.}
   - {element: title, name: Title}

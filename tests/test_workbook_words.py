@@ -66,10 +66,10 @@ def _literals() -> set[str]:
 def test_the_workbook_engine_names_nothing_of_the_built_in_deck() -> None:
     deck = load_deck(BUILTIN)
     wb = deck.workbook
-    assert wb is not None and wb.levels is not None
+    assert wb is not None and wb.ladder is not None
     names = {cat.id for cat in deck.categories} | {card.id for card in deck.cards}
     names |= {card.family for card in deck.cards if card.family}
-    names |= set(wb.families) | set(wb.families.values()) | set(wb.levels.ids)
+    names |= set(wb.families) | set(wb.families.values()) | set(wb.ladder.ids)
     names |= {title for title, _ in ((c.title, 0) for c in deck.cards_in("levels"))}
     names |= {row.word for row in wb.recipe} | {row.label for row in wb.recipe}
     for sheet in wb.sheets.values():
@@ -155,14 +155,14 @@ def test_new_keys_are_checked_with_positions_and_suggestions() -> None:
     assert found[5][2].startswith("must be")
 
 
-def test_grid_risks_and_levels_must_name_what_the_deck_has() -> None:
-    workbook, diags = parse("grid: new-visiter\nrisks: risk\nlevels: {category: level}\n")
+def test_grid_risk_register_and_ladder_must_name_what_the_deck_has() -> None:
+    workbook, diags = parse("grid: new-visiter\nrisk-register: risk\nladder: {category: level}\n")
     assert workbook is not None, diags.format()
     check_workbook_refs(workbook, _deck(), diags)
     assert [(d.pos.line, d.field, d.message, d.hint) for d in diags.sorted()] == [
         (1, "grid", "the deck has no card 'new-visiter'", "did you mean 'new-visitor'?"),
-        (2, "risks", "the deck has no category 'risk'", None),
-        (3, "levels.category", "the deck has no category 'level'", "did you mean 'levels'?"),
+        (2, "risk-register", "the deck has no category 'risk'", None),
+        (3, "ladder.category", "the deck has no category 'level'", "did you mean 'levels'?"),
     ]
 
 

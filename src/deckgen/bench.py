@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-WORDS = ("reader", "shelf", "title", "offer", "trial", "habit", "renewal", "story", "audio",
-         "chapter", "signal", "moment", "email", "banner", "search", "progress", "streak",
-         "catalogue", "welcome", "session", "quiet", "gift", "family", "account", "choice")
+WORDS = ("reader", "shelf", "title", "voucher", "trial", "routine", "renewal", "story", "audio",
+         "chapter", "signal", "moment", "letter", "banner", "search", "progress", "streak",
+         "catalogue", "greeting", "session", "quiet", "gift", "family", "account", "choice")
 
 
 def synthetic_deck(folder: Path, cards: int, seed: int = 7) -> Path:

@@ -102,12 +102,12 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         glossary=_list_of(root.get("glossary"), "glossary", diags, _glossary_entry),
         group=_group(root.get("group"), diags),
         examples=_list_of(root.get("examples"), "examples", diags, _example, max_items=20),
-        levels=_levels(root.get("levels"), diags),
+        ladder=_levels(root.get("ladder"), diags),
         anatomy_parts=_list_of(root.get("anatomy_parts"), "anatomy_parts", diags, _part,
                                max_items=12),
         families=_families(root.get("families"), diags),
         grid=_ref(root.get("grid"), "grid", diags),
-        risks=_ref(root.get("risks"), "risks", diags),
+        risk_register=_ref(root.get("risk-register"), "risk-register", diags),
         recipe=_list_of(root.get("recipe"), "recipe", diags, _recipe_row, max_items=20),
         sheets=_sheets(root.get("sheets"), diags),
         sections=_sections(root.get("sections"), diags),
@@ -126,10 +126,10 @@ def check_workbook_refs(workbook: Workbook, deck: Deck, diags: Diagnostics) -> N
         _check_ref(workbook.anatomy, "anatomy", "card", card_ids, diags)
     if workbook.grid is not None:
         _check_ref(workbook.grid, "grid", "card", card_ids, diags)
-    if workbook.risks is not None:
-        _check_ref(workbook.risks, "risks", "category", category_ids, diags)
-    if workbook.levels is not None and workbook.levels.category is not None:
-        _check_ref(workbook.levels.category, "levels.category", "category", category_ids, diags)
+    if workbook.risk_register is not None:
+        _check_ref(workbook.risk_register, "risk-register", "category", category_ids, diags)
+    if workbook.ladder is not None and workbook.ladder.category is not None:
+        _check_ref(workbook.ladder.category, "ladder.category", "category", category_ids, diags)
     for i, example in enumerate(workbook.examples):
         for ref in example.refs:
             _check_ref(ref, join(join("examples", i), "fill"), "card", card_ids, diags)
@@ -200,14 +200,14 @@ def _glossary_entry(node: Node, path: str, diags: Diagnostics) -> GlossaryEntry 
     return None if term is None or definition is None else GlossaryEntry(term, definition)
 
 def _levels(node: Node | None, diags: Diagnostics) -> Levels | None:
-    entry = yamlsrc.mapping(node, "levels", diags)
+    entry = yamlsrc.mapping(node, "ladder", diags)
     if entry is None:
         return None
-    yamlsrc.check_keys(entry, _LEVELS_KEYS, "levels", diags)
-    ids_node = yamlsrc.sequence(entry.get("ids"), "levels.ids", diags)
+    yamlsrc.check_keys(entry, _LEVELS_KEYS, "ladder", diags)
+    ids_node = yamlsrc.sequence(entry.get("ids"), "ladder.ids", diags)
     ids = tuple(value for i, item in enumerate(ids_node or ())
-                if (value := _ident(item, join("levels.ids", i), diags)) is not None)
-    return Levels(_ref(entry.get("category"), "levels.category", diags), ids)
+                if (value := _ident(item, join("ladder.ids", i), diags)) is not None)
+    return Levels(_ref(entry.get("category"), "ladder.category", diags), ids)
 
 def _part(node: Node, path: str, diags: Diagnostics) -> AnatomyPart | None:
     entry = _entry(node, path, diags, _PART_KEYS, ("element", "name"))

@@ -359,11 +359,11 @@ class Workbook:
     group: Group = field(default_factory=Group)
     examples: tuple[Example, ...] = ()
     # What the engine draws from this deck's own words and cards (see docs/workbook-format.md).
-    levels: Levels | None = None
+    ladder: Levels | None = None  # the size steps: `ladder:` in workbook.yaml
     anatomy_parts: tuple[AnatomyPart, ...] = ()  # none: every part the card drew, by name
     families: dict[str, str] = field(default_factory=dict)  # family id -> printed name
     grid: Ref | None = None  # the card whose items and axes make the two-by-two grid
-    risks: Ref | None = None  # the category whose card titles prompt the risk register
+    risk_register: Ref | None = None  # the category whose card titles prompt the register
     recipe: tuple[RecipeRow, ...] = ()  # None given: one row per category with a role
     sheets: dict[str, SheetWords] = field(default_factory=dict)
     sections: dict[str, SectionText] = field(default_factory=dict)

@@ -24,7 +24,7 @@ _MAX_MINUTES = 600  # a slot or step longer than a working day is a typo
 
 _ROOT_KEYS = ("title", "intro", "anatomy", "phases", "roles", "participants", "checklist",
               "materials", "agendas", "activities", "worksheets", "glossary",
-              "levels", "families", "grid", "risks", "recipe", "sheets", "sections",
+              "ladder", "families", "grid", "risk-register", "recipe", "sheets", "sections",
               "anatomy_parts", "group", "examples")
 
 _PHASE_KEYS = ("id", "name", "summary")

@@ -39,8 +39,9 @@ class Entry:
 
 # Workbook attributes that hold ids, references or numbers, never a text a reader sees.
 SKIP_ATTRS = frozenset({"id", "phase", "activity", "kind", "role", "element", "ids", "pos",
-                        "anatomy", "grid", "risks", "levels", "category", "start", "minutes",
-                        "is_break", "guardrail", "landscape", "cards", "categories", "worksheet"})
+                        "anatomy", "grid", "risk_register", "ladder", "category", "start",
+                        "minutes", "is_break", "guardrail", "landscape", "cards", "categories",
+                        "worksheet"})
 # Functions whose literal string arguments reach a page as they are (or through deckgen.i18n).
 ENGINE_CALLS = frozenset({"w", "word", "mark", "p", "new_section", "subheading", "section_text",
                           "Heading", "Mark", "Lines", "draw_label", "draw_block", "grid_table",

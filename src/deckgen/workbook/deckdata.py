@@ -49,15 +49,15 @@ def card_by_title(deck: Deck, title: str) -> Card | None:
 
 
 def deck_levels(deck: Deck) -> list[tuple[str, str | None]]:
-    """The size steps (name, description): the cards of the `levels:` category, in order."""
-    levels = workbook_of(deck).levels
+    """The size steps (name, description): the cards of the `ladder:` category, in order."""
+    levels = workbook_of(deck).ladder
     cat = find_category(deck, levels.category.id) if levels and levels.category else None
     return [(card.title, card.body) for card in deck.cards_in(cat.id)] if cat else []
 
 
 def level_name(deck: Deck, level: str) -> str:
-    """A catalogue entry's level as printed: the step's name where `levels.ids` maps it."""
-    levels = workbook_of(deck).levels
+    """A catalogue entry's level as printed: the step's name where `ladder.ids` maps it."""
+    levels = workbook_of(deck).ladder
     names = deck_levels(deck)
     if levels and level in levels.ids and levels.ids.index(level) < len(names):
         return names[levels.ids.index(level)][0]
@@ -73,8 +73,8 @@ def grid_card(deck: Deck) -> Card | None:
 
 
 def risk_titles(deck: Deck) -> list[str]:
-    """Titles of the cards of the `risks:` category, to prompt the risk register."""
-    risks = workbook_of(deck).risks
+    """Titles of the cards of the `risk-register:` category, to prompt the risk register."""
+    risks = workbook_of(deck).risk_register
     cat = find_category(deck, risks.id) if risks else None
     return [card.title for card in deck.cards_in(cat.id)] if cat else []
 
