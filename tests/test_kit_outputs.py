@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable
@@ -11,10 +12,11 @@ import pypdf
 import pytest
 from PIL import Image
 
-from conftest import MINI_CARDS
+from conftest import BUILTIN, MINI_CARDS
 from deckgen.deck.load import load_deck
 from deckgen.outputs.build import build
 from deckgen.outputs.files import BuildOptions
+from deckgen.outputs.remote import card_png_name
 from deckgen.outputs.tuckbox import STOCK_MM, Box, layout
 from deckgen.units import mm
 from deckgen.workbook.context import PAPERS
@@ -34,9 +36,9 @@ agendas:
       - title: Session one
         start: "10:00"
         slots:
-          - {activity: sort, minutes: 40}
+          - {activity: sort, minutes: 40, note: "Step 1: sort them."}
           - {break: Break, minutes: 10}
-          - {activity: sort, minutes: 30}
+          - {activity: sort, minutes: 30, note: "Step 2: name the piles."}
       - title: Session two
         start: "10:00"
         slots: [{title: Recap, minutes: 20}]
@@ -74,11 +76,22 @@ def test_remote_kit_has_screen_cards_per_category_sheets_and_an_agenda(
     box = agenda.pages[0].mediabox
     assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01
     text = agenda.pages[0].extract_text()
-    for expected in ("Online, two sessions", "Session one", "10:50", "Sort the cards", "Recap"):
+    # A split activity's slots say which steps each runs.
+    for expected in ("Online, two sessions", "Session one", "10:50", "Sort the cards", "Recap",
+                     "Step 1: sort them.", "Step 2: name the piles."):
         assert expected in text
     with Image.open(remote / "agenda.png") as image:
         assert image.size == (1920, 1080)
     assert not list(remote.rglob(".*.pdf")), "the intermediate PDFs are removed"
+
+
+def test_remote_card_pngs_are_named_by_code_where_the_deck_has_codes() -> None:
+    deck = load_deck(BUILTIN)
+    names = [card_png_name(deck, card, n) for n, card in enumerate(deck.cards_in("audiences"), 1)]
+    assert names[:2] == ["AU-01-new-visitor.png", "AU-02-returning-visitor.png"]
+    plain = dataclasses.replace(deck, fields=tuple(
+        dataclasses.replace(spec, reference=False) for spec in deck.fields))
+    assert card_png_name(plain, deck.cards_in("audiences")[1], 2) == "02-returning-visitor.png"
 
 
 def test_a_remote_agenda_needs_a_break_every_hour() -> None:

@@ -700,6 +700,19 @@ def test_the_builtin_workbook_names_cards_by_their_codes(builtin_letter: bytes) 
     assert "AU-07" in example and "at-risk-subscriber" not in example
 
 
+def test_the_remote_agenda_lists_the_remote_kit_not_printed_materials(
+        builtin_letter: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(builtin_letter))
+    texts = [squash(t) for t in page_texts(reader)]
+    remote = [t for t in texts if "Remote, five sessions · Session" in t and "MATERIALS" in t]
+    assert remote
+    joined = " ".join(remote)
+    remote_part = joined[joined.index("Remote, five sessions · Session"):]
+    assert "The Four arguments frame, card images: Arguments" in remote_part
+    for printed in ("flip chart", "A3", "one deck per table"):
+        assert printed not in remote_part, printed
+
+
 def test_each_activity_is_one_spread_on_letter(builtin_letter: bytes) -> None:
     reader = pypdf.PdfReader(io.BytesIO(builtin_letter))
     outline = outline_in_order(reader)

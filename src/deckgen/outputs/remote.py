@@ -1,7 +1,8 @@
 """Remote kit: takes a deck and the card drawer, gives `remote/` for a workshop run online.
 
-- `cards/NN-category/NN-card.png`: every card front, 750 px wide, one folder per category (and
-  the category's blank card), to drag onto an online whiteboard;
+- `cards/NN-category/CODE-card.png` (`NN-card.png` in a deck without codes): every card
+  front, 750 px wide, one folder per category (and the category's blank card), to drag onto
+  an online whiteboard;
 - `worksheets/NN-kind.png`: every worksheet as one 1920 × 1080 background for a whiteboard
   frame; portrait sheets leave the right-hand side for sticky notes;
 - `agenda.pdf` and `agenda.png`: the deck's remote agenda (`remote: true` in workbook.yaml) on
@@ -14,13 +15,14 @@ pypdfium2 exactly as the PNG output is; nothing here draws a card itself.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.deck.model import Deck
+from deckgen.deck.model import Card, Deck
 from deckgen.deck.workbook_model import SHEET_KINDS, Agenda, Day
 from deckgen.draw.renderer import CardRenderer
 from deckgen.outputs.files import Progress, write_pngs
@@ -68,6 +70,13 @@ def _canvas(path: Path, deck: Deck, subject: str, size: tuple[float, float]) -> 
     return canvas
 
 
+def card_png_name(deck: Deck, card: Card, n: int) -> str:
+    """`AU-03-new-subscriber.png` where the card has a code to look it up by, else
+    `03-new-subscriber.png` (its place in the category)."""
+    code = re.sub(r"[^A-Za-z0-9_-]+", "-", deck.reference(card)).strip("-")
+    return f"{code}-{card.id}.png" if code and code != card.id else f"{n:02d}-{card.id}.png"
+
+
 def _card_images(deck: Deck, renderer: CardRenderer, folder: Path, jobs: int,
                  progress: Progress | None) -> None:
     spec = deck.card
@@ -83,7 +92,7 @@ def _card_images(deck: Deck, renderer: CardRenderer, folder: Path, jobs: int,
         for n, card in enumerate(cards, 1):
             renderer.front(card).draw(canvas, 0, 0)
             canvas.showPage()
-            names.append(f"{sub}/{n:02d}-{card.id}.png")
+            names.append(f"{sub}/{card_png_name(deck, card, n)}")
         renderer.blank(category).draw(canvas, 0, 0)
         canvas.showPage()
         names.append(f"{sub}/blank.png")
@@ -205,5 +214,15 @@ def _session_column(c: Canvas, ctx: Context, day: Day, x: float, top: float, w: 
                                    textColor=rl(ctx.pal.text))
             para = fitted_para(ctx, title, style, w - 12, max(row_h - 18, 11))
             para.drawOn(c, x + 6, y - 15 - para.height)
+            room = row_h - 18 - para.height - 3
+            if slot.note and room > 9:
+                # Which steps run in this slot, when an activity is split over several.
+                note_style = ParagraphStyle("slot-note", parent=ctx.st.cell, fontSize=7.5,
+                                            leading=9.2, textColor=rl(ctx.pal.muted),
+                                            fontName=ctx.fonts.italic)
+                note = fitted_para(ctx, slot.note, note_style, w - 12, room)
+                _, note_h = note.wrap(w - 12, room)
+                if note_h <= room:
+                    note.drawOn(c, x + 6, y - 18 - para.height - note_h)
         clock += slot.minutes
         y -= row_h

@@ -7,13 +7,14 @@ from typing import Any
 
 from reportlab.platypus import KeepTogether, Paragraph, Table
 
-from deckgen.deck.workbook_model import Slot
+from deckgen.deck.workbook_model import Activity, Slot
 from deckgen.workbook.blocks import booklet_table
 from deckgen.workbook.context import Context, Flowables, rl
-from deckgen.workbook.deckdata import capitalised
+from deckgen.workbook.deckdata import capitalised, find_category
 from deckgen.workbook.doc import new_section, subheading
 from deckgen.workbook.typeset import first_sentence
 from deckgen.workbook.words import ACTIVITY, MATERIALS, TIME, head, minutes
+from deckgen.workbook.worksheets import worksheet_title
 
 # Agendas
 
@@ -36,12 +37,25 @@ def agendas(ctx: Context) -> Flowables:
             if len(agenda.days) > 1:
                 label = f"{agenda.title}  ·  {label}"
             out.append(KeepTogether([*head, ctx.p(label, ctx.st.h3),
-                                     _agenda_table(ctx, day.slots, day.start)]))
+                                     _agenda_table(ctx, day.slots, day.start, agenda.remote)]))
             head = []
     return out
 
 
-def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
+def _remote_materials(ctx: Context, act: Activity) -> tuple[str, ...]:
+    """Online, an activity's materials are the remote kit's: its worksheet as a whiteboard
+    frame and the card images of the categories it uses, not flip charts and printed decks."""
+    out: list[str] = []
+    if act.worksheet:
+        out.append(ctx.w("the {sheet} frame", sheet=worksheet_title(ctx, act.worksheet)))
+    names = [cat.name for ref in act.categories if (cat := find_category(ctx.deck, ref.id))]
+    if names:
+        out.append(ctx.w("card images: {categories}", categories=", ".join(names)))
+    return tuple(out)
+
+
+def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int,
+                  remote: bool = False) -> Table:
     st = ctx.st
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in
                               (head(ctx.w(TIME)), head(ctx.w(ACTIVITY)), head(ctx.w(MATERIALS)),
@@ -56,7 +70,7 @@ def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
         if slot.note:
             name += f"\n*{slot.note}*"
         materials = slot.materials if slot.materials is not None else (
-            act.materials if act else ())
+            (_remote_materials(ctx, act) if remote else act.materials) if act else ())
         output = slot.output or (act.output if act else None) or ""
         when = f"{clock_time(clock)}–{clock_time(clock + slot.minutes)}"
         if slot.is_break:
@@ -69,4 +83,7 @@ def _agenda_table(ctx: Context, slots: Sequence[Slot], start: int) -> Table:
                      ctx.p(first_sentence(output), st.cell)])
         clock += slot.minutes
     w = ctx.width
+    # A point less padding than other tables: a full day's plan then fits one page together
+    # with its heading and summary, instead of leaving them alone on the page before.
+    extra += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
     return booklet_table(rows, [w * 0.14, w * 0.28, w * 0.29, w * 0.29], ctx, extra)
