@@ -545,6 +545,29 @@ def test_the_german_deck_is_complete_and_passes_every_check_strictly() -> None:
     assert german.category("audiences").name == "Zielgruppen"
 
 
+def test_the_german_roadmap_example_places_every_note_under_german_columns() -> None:
+    """Notes name their column in the deck's language; the sheet prints it translated. Every
+    note still lands on the sheet, and the example page is marked in German."""
+    import pypdf
+
+    from deckgen.outputs.build import load_checked
+    from deckgen.workbook import write_workbook
+
+    german, _ = load_checked(BUILTIN, lang="de", strict=True, warn=lambda _: None)
+    assert german.workbook is not None
+    (example,) = [e for e in german.workbook.examples if e.kind == "roadmap"]
+    notes = [text for _, _, text in example.rows["notes"]]
+    assert len(notes) >= 8
+    out = io.BytesIO()
+    write_workbook(german, CardRenderer(german), out)
+    pages = [" ".join((page.extract_text() or "").split())
+             for page in pypdf.PdfReader(io.BytesIO(out.getvalue())).pages]
+    (page,) = [p for p in pages if p.startswith("BEISPIEL · ROADMAP")]
+    assert "Jetzt" in page and "Später" in page and "Now" not in page
+    missing = [n for n in notes if " ".join(n.split())[:30] not in page]
+    assert missing == []
+
+
 def test_the_engine_names_nothing_of_the_builtin_deck(deck: Deck) -> None:
     """No card id, category, family or level of the built-in deck is a string in src/: such
     knowledge is the deck's data. Format keys that happen to share a word are allowed."""

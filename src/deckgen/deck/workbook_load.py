@@ -33,6 +33,7 @@ from deckgen.deck.workbook_plans import (
     _example,
     _group,
     _phase,
+    place_roadmap_notes,
 )
 from deckgen.deck.workbook_readers import (
     _ELEMENT,
@@ -116,7 +117,7 @@ def parse_workbook(node: yamlsrc.Node, diags: Diagnostics) -> Workbook | None:
         _check_slots_hold_steps(workbook, diags)
         _check_roadmap_notes(workbook, diags)
         _check_remote_breaks(workbook, diags)
-    return workbook if len(diags) == before else None
+    return place_roadmap_notes(workbook) if len(diags) == before else None
 
 def check_workbook_refs(workbook: Workbook, deck: Deck, diags: Diagnostics) -> None:
     """Report card and category ids in the workbook that the deck does not have."""

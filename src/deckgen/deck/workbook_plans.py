@@ -251,6 +251,27 @@ def _check_roadmap_notes(workbook: Workbook, diags: Diagnostics) -> None:
                     diags.add(example.pos, path, f"the roadmap has no {slot[:-1]} '{value}'",
                               did_you_mean(value, names) or "one of " + ", ".join(names))
 
+def place_roadmap_notes(workbook: Workbook) -> Workbook:
+    """A filled roadmap's notes with their column and lane as positions ("0", "2").
+
+    Column and lane name a place on the sheet, not words a reader sees: resolved here, in the
+    deck's own language, a note keeps its place when the sheet's words are translated (and a
+    translator never has to keep "Now" in English for it to be found).
+    """
+    own = workbook.sheets.get("roadmap")
+    words = {**SHEET_KINDS["roadmap"].words, **(own.words if own else {})}
+    columns = [label.name.casefold() for label in words["columns"]]
+    lanes = [label.name.casefold() for label in words["lanes"]]
+    examples = []
+    for example in workbook.examples:
+        notes = example.rows.get("notes")
+        if notes:
+            placed = tuple((str(columns.index(col.casefold())), str(lanes.index(lane.casefold())),
+                            text) for col, lane, text in notes)
+            example = replace(example, rows={**example.rows, "notes": placed})
+        examples.append(example)
+    return replace(workbook, examples=tuple(examples))
+
 def _check_slots_hold_steps(workbook: Workbook, diags: Diagnostics) -> None:
     """Every agenda gives each activity at least the minutes of its plan for that agenda."""
     for a, agenda in enumerate(workbook.agendas):

@@ -106,7 +106,8 @@ def card_entries(deck: Deck, card: Card) -> Iterator[Entry]:
 def walk(node: object, path: str) -> Iterator[tuple[str, str, Pos | None]]:
     """(context, text, position) of every text in a workbook model tree."""
     if isinstance(node, str):
-        yield path, node, None
+        if any(ch.isalpha() for ch in node):  # "0", "12:30": positions and times, not words
+            yield path, node, None
     elif isinstance(node, Ref) or node is None or isinstance(node, (bool, int, float)):
         return
     elif dataclasses.is_dataclass(node) and not isinstance(node, type):

@@ -149,7 +149,7 @@ def _example_page(ctx: Context, spec: WorksheetSpec, example: Example) -> Flowab
     kicker = ParagraphStyle("example-kicker", parent=ctx.st.kicker, textColor=rl(ctx.pal.ink))
     title = example.title or sheet_title(ctx, spec)
     return [*new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body"),
-            ctx.p(f"EXAMPLE  ·  {sheet_title(ctx, spec).upper()}", kicker),
+            ctx.p(f"{ctx.w('Example').upper()}  ·  {sheet_title(ctx, spec).upper()}", kicker),
             ctx.p(f"**{title}**", ctx.st.h3),
             ctx.p(example.note or "A filled-in sheet to show the room what good looks like.",
                   ctx.st.small),

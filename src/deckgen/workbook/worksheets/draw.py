@@ -5,6 +5,7 @@ Coordinates have their origin at the sheet's lower-left.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -195,6 +196,9 @@ def example_watermark(c: Canvas, ctx: Context, w: float, h: float) -> None:
     c.setFillColor(rl(ctx.pal.ink.mix(WHITE, 0.9)))
     c.translate(w / 2, h / 2)
     c.rotate(30 if h > w else 18)
-    size = min(w, h) / 4.2
-    draw_text(c, 0, -size / 3, "EXAMPLE", ctx.fonts.bold, size, ctx.fonts, "center")
+    label = ctx.w("Example").upper()
+    # As large as "EXAMPLE" is on this sheet, smaller for a longer word, so it stays on it.
+    size = min(min(w, h) / 4.2,
+               0.75 * math.hypot(w, h) / max(text_width(label, ctx.fonts.bold, 1, ctx.fonts), 1))
+    draw_text(c, 0, -size / 3, label, ctx.fonts.bold, size, ctx.fonts, "center")
     c.restoreState()

@@ -229,12 +229,11 @@ def _roadmap_notes(c: Canvas, ctx: Context, fill: Example, columns: list[str], l
                    grid: tuple[float, float, float, float, float]) -> None:
     """The example's notes as sticky notes in their cells, stacked when a cell has several."""
     lane_w, col_w, head_h, row_h, h = grid
-    cols = [name.casefold() for name in columns]
-    rows = [name.casefold() for name in lanes]
+    # Loading placed each note by position (deck.workbook_plans.place_roadmap_notes).
+    notes = [(int(col), int(lane), text) for col, lane, text in fill.rows.get("notes", ())
+             if col.isdigit() and lane.isdigit()
+             and int(col) < len(columns) and int(lane) < len(lanes)]
     placed: dict[tuple[int, int], int] = {}
-    notes = [(cols.index(col.casefold()), rows.index(lane.casefold()), text)
-             for col, lane, text in fill.rows.get("notes", ())
-             if col.casefold() in cols and lane.casefold() in rows]
     per_cell = {key: sum(1 for n in notes if n[:2] == key) for key in {n[:2] for n in notes}}
     sticky = ctx.pal.ink.mix(WHITE, 0.86)
     for col, lane, text in notes:
