@@ -1230,3 +1230,16 @@ def test_validate_cli_on_the_builtin_deck(monkeypatch: pytest.MonkeyPatch) -> No
     deck = load_deck(builtin)
     assert result.output.strip().splitlines()[-1] == (
         f"{builtin}: {len(deck.cards)} cards in {len(deck.categories)} categories, no problems.")
+
+
+def test_a_card_with_a_bad_value_still_has_its_unknown_category_reported(
+        tmp_path: Path) -> None:
+    # Both mistakes in one run: the card is left out for its level, yet its category is checked.
+    cards = edit(SEED_CARDS["10-audiences.yaml"], "  - id: lapsed\n",
+                 "  - id: lapsed\n    category: audience\n    level: 9\n")
+    root = make_deck(tmp_path, cards={"10-audiences.yaml": cards})
+    found = [(d.field, d.message) for d in problems(root)]
+    assert ("category", "card 'lapsed': category 'audience' is not declared in deck.yaml") \
+        in found
+    assert any(field.endswith(".level") for field, _ in found), found
+    assert len(found) == 2, found

@@ -105,10 +105,21 @@ def _add_cards(layer: _Layer, items: list[tuple[ys.Node, str]], default_category
             if len(diags) > before:  # remember it so references to it add no more noise
                 if valid_id is not None:
                     layer.broken_ids.add(valid_id)
+                    _remember_category(layer, item, valid_id, default_category, default_pos)
                 else:
                     layer.incomplete = True
             continue
         layer.cards[card.id] = card
+
+def _remember_category(layer: _Layer, item: ys.Node, card_id: str,
+                       default_category: str | None, default_pos: Pos) -> None:
+    """A card left out for another mistake still gets its category checked, so an unknown
+    category is reported in the same run rather than after the first fix."""
+    node = item.get("category") if isinstance(item, ys.Map) else None
+    if isinstance(node, ys.Scalar) and not node.null and node.value:
+        layer.broken_categories.append((card_id, node.value, node.pos))
+    elif node is None and default_category is not None:
+        layer.broken_categories.append((card_id, default_category, default_pos))
 
 def _short_path(path: Path, root: Path) -> str:
     try:

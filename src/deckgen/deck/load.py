@@ -60,6 +60,8 @@ class _Layer:
     category_pos: dict[str, Pos] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)
     broken_ids: set[str] = field(default_factory=set)  # cards left out because of a problem
+    # (card id, category, where) of those cards, so their category is checked all the same
+    broken_categories: list[tuple[str, str, Pos]] = field(default_factory=list)
     incomplete: bool = False  # some cards could not be read at all (e.g. a YAML syntax error)
     removed: list[tuple[str, Pos]] = field(default_factory=list)
     layout_dirs: list[Path] = field(default_factory=list)
@@ -214,6 +216,7 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
                       did_you_mean(card_id, merged.cards))
     merged.cards.update(layer.cards)
     merged.broken_ids = base.broken_ids | layer.broken_ids
+    merged.broken_categories = base.broken_categories + layer.broken_categories
     merged.incomplete = base.incomplete or layer.incomplete
     merged.layout_dirs = layer.layout_dirs + base.layout_dirs
     merged.catalogue = layer.catalogue if layer.catalogue is not None else base.catalogue
@@ -238,6 +241,8 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
     categories = _finish_categories(layer, diags)
     by_id = {c.id: c for c in categories}
     cards = [c for c in layer.cards.values() if _check_card(c, by_id, layer, diags)]
+    for card_id, category, pos in layer.broken_categories:
+        _check_category(card_id, category, pos, by_id, layer, diags)
     _check_references_unique(cards, layer, diags)
     order = {c.id: i for i, c in enumerate(categories)}
     cards.sort(key=lambda c: order.get(c.category, len(order)))  # stable: file order inside
@@ -318,12 +323,8 @@ def _finish_categories(layer: _Layer, diags: Diagnostics) -> list[Category]:
 
 def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
                 diags: Diagnostics) -> bool:
-    if card.category not in categories:
-        if card.category not in layer.categories:  # an invalid declared one is reported there
-            diags.add(card.where("category"), "category",
-                      f"card '{card.id}': category '{card.category}' is not declared in deck.yaml",
-                      did_you_mean(card.category, categories)
-                      or "declare it under `categories:` in deck.yaml")
+    if not _check_category(card.id, card.category, card.where("category"), categories, layer,
+                           diags):
         return False
     ok = _check_refs(card, categories, layer, diags)
     for role, ids in card.recipe:
@@ -350,6 +351,17 @@ def _check_card(card: Card, categories: dict[str, Category], layer: _Layer,
                           _role_hint(role, categories))
                 ok = False
     return ok
+
+def _check_category(card_id: str, category: str, pos: Pos, categories: dict[str, Category],
+                    layer: _Layer, diags: Diagnostics) -> bool:
+    if category in categories:
+        return True
+    if category not in layer.categories:  # an invalid declared one is reported there
+        diags.add(pos, "category",
+                  f"card '{card_id}': category '{category}' is not declared in deck.yaml",
+                  did_you_mean(category, categories)
+                  or "declare it under `categories:` in deck.yaml")
+    return False
 
 def _check_refs(card: Card, categories: dict[str, Category], layer: _Layer,
                 diags: Diagnostics) -> bool:
