@@ -59,7 +59,8 @@ def resolve_asset(root: Path, value: str, pos: Pos, field: str, diags: Diagnosti
 def check_image(path: Path, pos: Pos, field: str, diags: Diagnostics) -> bool:
     """True when `path` is a readable PNG or JPEG of sane size, or an SVG deckgen will draw."""
     if path.suffix.lower() == ".svg":
-        from deckgen.draw.svg import check_svg
+        # Imported here: the model loads no ReportLab unless a deck has an SVG to check.
+        from deckgen.svg import check_svg
 
         return check_svg(path, pos, field, diags)
     try:

@@ -12,6 +12,8 @@ from reportlab.lib.colors import Color as RLColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from deckgen.svg import load_svg
+
 PRINT_DPI = 300
 # Keep a little headroom so a logo placed slightly larger elsewhere (the workbook) stays crisp.
 HEADROOM = 1.25
@@ -73,8 +75,6 @@ def placed_art(path: Path, box_w: float, box_h: float, *, cmyk: bool = False,
     print. Raises SvgError or an OSError for files the loader would have refused.
     """
     if path.suffix.lower() == ".svg":
-        from deckgen.draw.svg import load_svg
-
         return load_svg(path, color, cmyk=cmyk)
     return prepared_image(path, box_w, box_h, cmyk=cmyk)
 

@@ -11,6 +11,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck import icons
+from deckgen.svg import load_svg
 from deckgen.text.breaking import _break_lines, _Piece, _prepare, _Prepared
 from deckgen.text.fonts import FontChain
 from deckgen.text.markup import Span, parse_inline, uncovered
@@ -346,8 +347,6 @@ def draw(canvas: Canvas, fit: Fit, x: float, top: float, width: float) -> None:
         _draw_icons(canvas, inline_icons)
 
 def _draw_icons(canvas: Canvas, placed: list[tuple[float, float, Run]]) -> None:
-    from deckgen.draw.svg import load_svg
-
     # Icons take the text's colour; a CMYK colour means a CMYK build.
     color = canvas._fillColorObj
     cmyk = isinstance(color, CMYKColor)
