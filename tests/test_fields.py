@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from deckgen.cli import main
 from deckgen.deck.load import load_deck
-from deckgen.diagnostics import DeckError
+from deckgen.diagnostics import DeckError, forget_sources
 from deckgen.draw.renderer import CardRenderer
 from deckgen.outputs.build import BuildOptions, build
 
@@ -312,3 +312,54 @@ def test_recipe_rows_show_the_reference_code_of_each_card(tmp_path: Path) -> Non
     lines = [line.strip() for line in text.splitlines()]
     assert "France EU-01" in lines or ("France" in lines and "EU-01" in lines), lines
     assert "Spain" not in text and "spain" in lines, lines
+
+
+STORY_DECK = """\
+deck:
+  title: Story Dice
+card: {size: poker}
+roles: [hero, place, twist]
+categories:
+  - {id: heroes, name: Heroes, question: Who?, color: "#1D5E8C", role: hero}
+  - {id: places, name: Places, question: Where?, color: "#2E6B3A", role: place}
+  - {id: stories, name: Stories, question: What happens?, color: "#333333", layout: recipe}
+"""
+
+STORY_CARDS = """\
+cards:
+  - {id: knight, category: heroes, title: A tired knight}
+  - {id: harbour, category: places, title: The night harbour}
+  - id: ballad
+    category: stories
+    title: A ballad
+    recipe: {place: [harbour], hero: [knight]}
+"""
+
+
+def test_a_deck_declares_its_own_recipe_roles(tmp_path: Path) -> None:
+    root = tmp_path / "story"
+    (root / "cards").mkdir(parents=True)
+    (root / "deck.yaml").write_text(STORY_DECK, encoding="utf-8")
+    (root / "cards" / "cards.yaml").write_text(STORY_CARDS, encoding="utf-8")
+    deck = load_deck(root)
+    assert deck.roles == ("hero", "place", "twist")
+    (ballad,) = [c for c in deck.cards if c.id == "ballad"]
+    assert [role for role, _ in ballad.recipe] == ["hero", "place"]  # the declared order
+    build(root, tmp_path / "out", BuildOptions(outputs=("cards",)))
+    doc = pdfium.PdfDocument(str(tmp_path / "out" / "cards.pdf"))
+    try:
+        text = next(t for t in (str(p.get_textpage().get_text_range()) for p in doc)
+                    if "A ballad" in t)
+    finally:
+        doc.close()
+    assert text.index("A tired knight") < text.index("The night harbour")
+    # A role the deck does not declare, on a category and in a recipe, names the declared ones.
+    (root / "deck.yaml").write_text(STORY_DECK.replace("role: place", "role: where"),
+                                    encoding="utf-8")
+    (root / "cards" / "cards.yaml").write_text(
+        STORY_CARDS.replace("hero: [knight]", "villain: [knight]"), encoding="utf-8")
+    forget_sources()  # same sizes, same second: the files must be read again
+    found = problems(root)
+    assert any("categories[1].role: unknown role 'where'" in f for f in found), found
+    assert any("recipe.villain: unknown recipe role" in f and "use hero, place, twist" in f
+               for f in found), found

@@ -86,7 +86,7 @@ def _add_cards(layer: _Layer, items: list[tuple[ys.Node, str]], default_category
     for item, where in items:
         before = len(diags)
         card = _read_card(item, where, default_category, default_pos, diags,
-                          layer.fields, layer.root)
+                          layer.fields, layer.root, layer.roles)
         raw_id = item.get("id") if isinstance(item, ys.Map) else None
         valid_id = (raw_id.value if isinstance(raw_id, ys.Scalar)
                     and ID_RE.match(raw_id.value) else None)
@@ -128,7 +128,8 @@ def _short_path(path: Path, root: Path) -> str:
         return str(path)
 
 def _read_card(node: ys.Node, path: str, default_category: str | None, default_pos: Pos,
-               diags: Diagnostics, fields: dict[str, FieldSpec], root: Path) -> Card | None:
+               diags: Diagnostics, fields: dict[str, FieldSpec], root: Path,
+               roles: tuple[str, ...] = ROLES) -> Card | None:
     card = ys.mapping(node, path, diags)
     if card is None:
         return None
@@ -166,7 +167,7 @@ def _read_card(node: ys.Node, path: str, default_category: str | None, default_p
         if isinstance(value, Path) and not _image_usable(value, root, value_node, where, diags):
             continue
         values[key.value] = value
-    recipe = _read_recipe(card.get("recipe"), ys.join(path, "recipe"), diags)
+    recipe = _read_recipe(card.get("recipe"), ys.join(path, "recipe"), diags, roles)
     axes = _read_axes(card.get("axes"), ys.join(path, "axes"), diags)
     for name in required[1:]:  # an empty value is an absent field, and a required one is missing
         node_v = card.get(name)
@@ -235,23 +236,24 @@ def _read_axes(node: ys.Node | None, path: str,
         pairs.append((ends[0], ends[1]) if len(ends) == 2 else ("", ""))
     return (pairs[0], pairs[1])
 
-def _read_recipe(node: ys.Node | None, path: str,
-                 diags: Diagnostics) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _read_recipe(node: ys.Node | None, path: str, diags: Diagnostics,
+                 roles: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     recipe = ys.mapping(node, path, diags)
     if recipe is None:
         return ()
     out: list[tuple[str, tuple[str, ...]]] = []
     for key, value in recipe:
-        if key.value not in ROLES:
+        if key.value not in roles:
             diags.add(key.pos, f"{path}.{key.value}", "unknown recipe role",
-                      did_you_mean(key.value, ROLES) or "use " + ", ".join(ROLES))
+                      did_you_mean(key.value, roles) or ("use " + ", ".join(roles) if roles
+                      else "this deck declares no roles: list them under `roles:`"))
             continue
         if isinstance(value, ys.Scalar) and not value.null:
             ids: tuple[str, ...] = (value.value,)
         else:
             ids = ys.text_list(value, f"{path}.{key.value}", diags)
         out.append((key.value, ids))
-    order = {role: i for i, role in enumerate(ROLES)}
+    order = {role: i for i, role in enumerate(roles)}
     return tuple(sorted(out, key=lambda pair: order[pair[0]]))
 
 def _read_catalogue(layer: _Layer, diags: Diagnostics) -> None:

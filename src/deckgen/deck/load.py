@@ -31,6 +31,7 @@ from deckgen.deck.settings import (
     _read_languages,
     _read_meta,
     _read_paper,
+    _read_roles,
 )
 from deckgen.deck.workbook_model import Workbook
 from deckgen.diagnostics import DeckError, Diagnostics, Pos, did_you_mean
@@ -71,6 +72,8 @@ class _Layer:
     sources: list[Path] = field(default_factory=list)
     fields: dict[str, FieldSpec] = field(default_factory=defaults)  # inherited ones included
     languages: tuple[str, ...] | None = None
+    roles: tuple[str, ...] = ROLES  # what recipes are made of; format v1's unless declared
+    roles_pos: Pos | None = None
 
 def load_deck(folder: Path | str) -> Deck:
     """Load and check a deck folder; raise DeckError listing every problem found."""
@@ -130,10 +133,11 @@ def _load_layer(root: Path, diags: Diagnostics, stack: tuple[Path, ...]) -> _Lay
     _read_card_spec(top, layer, diags)
     _read_paper(top, layer, diags)
     _read_brand(top, layer, diags)
+    _read_roles(top, layer, diags, inherited=base.roles if base else ROLES)
     _read_categories(top, layer, diags, inherited=base.categories if base else {})
     inherited_fields = base.fields if base is not None else defaults()
     layer.fields = {**inherited_fields,
-                    **read_declarations(top.get("fields"), inherited_fields, ROLES, diags)}
+                    **read_declarations(top.get("fields"), inherited_fields, layer.roles, diags)}
     _read_card_files(layer, diags)
     _read_catalogue(layer, diags)
     _read_workbook(layer, diags)
@@ -225,6 +229,7 @@ def _merge(base: _Layer, layer: _Layer, diags: Diagnostics) -> _Layer:
     merged.sources = layer.sources + base.sources
     merged.fields = layer.fields
     merged.languages = layer.languages if layer.languages is not None else base.languages
+    merged.roles = layer.roles
     return merged
 
 def _merge_card_spec(base: CardSpec | None, spec: CardSpec | None,
@@ -275,6 +280,7 @@ def _finish(layer: _Layer, diags: Diagnostics) -> Deck | None:
         sources=tuple(layer.sources),
         fields=tuple(layer.fields.values()),
         languages=layer.languages or (layer.meta.get("language") or "en",),
+        roles=layer.roles,
     )
 
 def _check_references_unique(cards: list[Card], layer: _Layer, diags: Diagnostics) -> None:

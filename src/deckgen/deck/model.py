@@ -12,6 +12,7 @@ from deckgen.diagnostics import Pos
 from deckgen.units import Color
 
 NOWHERE = Pos(Path("."))
+# Format v1's recipe roles, the six questions; a deck may declare its own with `roles:`.
 ROLES = ("who", "what", "when", "where", "why", "measure")
 
 
@@ -115,6 +116,7 @@ class Deck:
     sources: tuple[Path, ...] = ()  # every file read, for `watch`
     fields: tuple[FieldSpec, ...] = ()  # what its cards may carry, v1's fields first
     languages: tuple[str, ...] = ()  # `languages:`; the first is the one the deck is written in
+    roles: tuple[str, ...] = ROLES  # `roles:`: the parts of a recipe, in reading order
     # The engine's own words in the deck's language (deckgen.i18n.word); empty: English.
     words: dict[str, str] = field(default_factory=dict, compare=False)
 

@@ -55,13 +55,13 @@ def _card_schema(deck: Deck, category_ids: list[str]) -> Schema:
     }
     card_ids = [c.id for c in deck.cards]
     for spec in deck.fields:
-        props[spec.name] = _field_schema(spec, card_ids)
+        props[spec.name] = _field_schema(spec, card_ids, deck.roles)
     required = ["id", *(s.name for s in deck.fields if s.required)]
     return {"type": "object", "properties": props, "required": required,
             "additionalProperties": False}
 
 
-def _field_schema(spec: FieldSpec, card_ids: list[str]) -> Schema:
+def _field_schema(spec: FieldSpec, card_ids: list[str], roles: tuple[str, ...]) -> Schema:
     out: Schema
     if spec.type == "number":
         kind = "integer" if spec.integer else "number"
@@ -79,7 +79,7 @@ def _field_schema(spec: FieldSpec, card_ids: list[str]) -> Schema:
     elif spec.type == "recipe":
         ids: Schema = {"oneOf": [{"type": "string"}, {"type": "array",
                                                        "items": {"type": "string"}}]}
-        out = {"type": "object", "properties": {role: ids for role in ROLES},
+        out = {"type": "object", "properties": {role: ids for role in roles},
                "additionalProperties": False}
     elif spec.type == "axes":
         pair = {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}
@@ -100,12 +100,13 @@ def _field_schema(spec: FieldSpec, card_ids: list[str]) -> Schema:
 def deck_file_schema(deck: Deck | None = None) -> Schema:
     """The schema of deck.yaml."""
     field_types = ["text", "markup", "list", "number", "image", "url", "refs"]
+    roles = list(deck.roles) if deck is not None else list(ROLES)
     category = {
         "type": "object",
         "properties": {
             "id": {"type": "string", "pattern": ID_PATTERN},
             "name": {"type": "string"},
-            "role": {"enum": list(ROLES)},
+            "role": {"enum": roles},
             "question": {"type": "string"},
             "color": COLOR,
             "icon": {"type": "string"},
@@ -121,7 +122,7 @@ def deck_file_schema(deck: Deck | None = None) -> Schema:
             {"type": "object", "properties": {
                 "type": {"enum": field_types},
                 "required": {"type": "boolean"},
-                "role": {"enum": list(ROLES)},
+                "role": {"enum": roles},
                 "values": {"oneOf": [{"type": "array", "items": {"type": "string"}},
                                      {"type": "object",
                                       "additionalProperties": {"type": "string"}}]},
@@ -162,6 +163,11 @@ def deck_file_schema(deck: Deck | None = None) -> Schema:
                 "colors": {"type": "object", "additionalProperties": COLOR},
                 "fonts": {"type": "object", "additionalProperties": {"type": "string"}},
             }, "additionalProperties": False},
+            "roles": {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN},
+                      "uniqueItems": True,
+                      "description": "The parts of a recipe, in reading order; categories take "
+                                     "them on with `role:`. Default: who, what, when, where, "
+                                     "why, measure"},
             "categories": {"type": "array", "items": category},
             "fields": {"type": "object", "additionalProperties": field_decl},
         },

@@ -10,7 +10,6 @@ from deckgen.deck import yamlsrc as ys
 from deckgen.deck.assets import check_image, path_problem, printable, resolve_asset
 from deckgen.deck.icons import resolve_icon
 from deckgen.deck.model import (
-    ROLES,
     CardSpec,
     FontRef,
 )
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 TOP_KEYS = ("deck", "extends", "remove", "card", "paper", "brand", "categories", "fields",
-            "languages")
+            "languages", "roles")
 
 DECK_KEYS = ("title", "subtitle", "edition", "language")
 
@@ -90,6 +89,32 @@ def _read_languages(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
             diags.add(node.pos, "languages", f"the first language is '{codes[0]}', but "
                       f"deck.language is '{language}'",
                       "list the language the cards are written in first")
+
+
+def _read_roles(top: ys.Map, layer: _Layer, diags: Diagnostics,
+                inherited: tuple[str, ...]) -> None:
+    """`roles: [hero, place, twist]`: the parts of a recipe, which categories then take on.
+
+    A deck that says nothing keeps its base deck's roles, or format v1's six questions.
+    """
+    layer.roles = inherited
+    node = top.get("roles")
+    if node is None:
+        return
+    roles: list[str] = []
+    for i, item in enumerate(ys.sequence(node, "roles", diags) or ()):
+        role = ys.text(item, ys.join("roles", i), diags, required=True)
+        if role is None:
+            continue
+        if not ID_RE.match(role):
+            diags.add(item.pos, ys.join("roles", i), f"'{role}' is not a valid role name",
+                      "use lowercase letters, digits and -, e.g. who or main-character")
+        elif role in roles:
+            diags.add(item.pos, ys.join("roles", i), f"'{role}' is listed twice")
+        else:
+            roles.append(role)
+    layer.roles = tuple(roles)
+    layer.roles_pos = node.pos
 
 
 def _read_card_spec(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
@@ -302,9 +327,9 @@ def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
         role_node = cat.get("role")
         role = ys.text(role_node, path + ".role", diags)
         if role is not None and role_node is not None:
-            if role not in ROLES:
+            if role not in layer.roles:
                 diags.add(role_node.pos, path + ".role", f"unknown role '{role}'",
-                          did_you_mean(role, ROLES) or "use one of " + ", ".join(ROLES))
+                          did_you_mean(role, layer.roles) or _roles_hint(layer.roles))
                 values["bad_role"] = True  # recipes using its cards are not blamed as well
             else:
                 values["role"] = role
@@ -323,3 +348,9 @@ def _read_categories(top: ys.Map, layer: _Layer, diags: Diagnostics,
             values["blanks"] = blanks
         layer.categories[cat_id] = values
         layer.category_pos[cat_id] = cat.pos
+
+
+def _roles_hint(roles: tuple[str, ...]) -> str:
+    if not roles:
+        return "this deck declares no roles; list them under `roles:` in deck.yaml"
+    return "use one of " + ", ".join(roles) + " (or declare more under `roles:`)"

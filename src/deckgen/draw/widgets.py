@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from reportlab.pdfgen.canvas import Canvas
 
-from deckgen.deck.model import ROLES
 from deckgen.draw.plan import SMALLEST, Overflow, _Op, _Plan, _Subject
 from deckgen.i18n import word
 from deckgen.layout.boxes import Box
@@ -81,7 +80,7 @@ def _recipe(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) ->
     # (role, its label, [(title, code)], category colour of the row's first card)
     rows: list[tuple[str, str, list[tuple[str, str]], Color | None]] = []
     # Rows follow the order of the layout's labels: the deck's reading order of a recipe.
-    order = tuple(label_map) or ROLES
+    order = tuple(label_map) or r.deck.roles
     refs = dict(s.card.recipe) if s.card is not None else {}
     for role in order:
         if s.card is not None and role not in refs:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from deckgen.deck.model import ROLES, Card, Deck
+from deckgen.deck.model import Card, Deck
 from deckgen.deck.workbook_model import SHEET_KINDS, Ref
 from deckgen.diagnostics import Pos
 from deckgen.i18n import ENGINE
@@ -134,10 +134,10 @@ def engine_words(deck: Deck) -> list[str]:
         for labels in kind.words.values():
             for label in labels:
                 words += [label.name, *([label.note] if label.note else [])]
-    words += [role.upper() for role in ROLES]  # the role a category band names
-    words += list(ROLES)  # ... and the workbook's legend
+    words += [role.upper() for role in deck.roles]  # the role a category band names
+    words += list(deck.roles)  # ... and the workbook's legend
     words += layout_labels(deck)
-    return list(dict.fromkeys(w for w in words if w.strip()))  # ids kept: ROLES are words too
+    return list(dict.fromkeys(w for w in words if w.strip()))  # ids kept: roles are words too
 
 
 def layout_labels(deck: Deck) -> list[str]:
