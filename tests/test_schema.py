@@ -95,6 +95,15 @@ def test_new_writes_schema_lines_that_match_its_files(tmp_path: Path, base: str)
         schema_path = (path.parent / first.split("=", 1)[1]).resolve()
         schema = json.loads(schema_path.read_text(encoding="utf-8"))
         assert errors(schema, yaml.safe_load(path.read_text(encoding="utf-8"))) == [], rel
+    # No workbook.yaml is written; the schema for one is, and the base's own workbook.yaml, a
+    # likely start for one, satisfies it.
+    assert not (mine / "workbook.yaml").exists()
+    schema = json.loads((mine / "schemas" / "workbook.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    if base == "builtin":
+        text = (BUILTIN / "workbook.yaml").read_text(encoding="utf-8")
+        assert errors(schema, yaml12(text)) == []
+    assert "schemas/workbook.schema.json" in (mine / "README.md").read_text(encoding="utf-8")
 
 
 # -- workbook.yaml: the schema and the reader agree ---------------------------------------------
