@@ -23,7 +23,7 @@ from deckgen.deck.load import load_deck
 from deckgen.scaffold import ScaffoldError, scaffold
 
 FILES = ("deck.yaml", "cards/10-our-cards.yaml", "assets/logo.png", "README.md",
-         "schemas/deck.schema.json", "schemas/cards.schema.json")
+         "schemas/deck.schema.json", "schemas/cards.schema.json", "schemas/workbook.schema.json")
 
 
 def run(*args: str) -> Result:

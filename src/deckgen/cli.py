@@ -361,10 +361,12 @@ def preflight_command(file: Path, target_name: str, deck: Path | None) -> None:
 
 @main.command()
 @DECK_ARG
-@click.option("--for", "which", type=click.Choice(["cards", "deck"]), default="cards",
-              show_default=True, help="The schema of card files, or of deck.yaml.")
+@click.option("--for", "which", type=click.Choice(["cards", "deck", "workbook"]),
+              default="cards", show_default=True,
+              help="The schema of card files, of deck.yaml, or of workbook.yaml.")
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
-              help="Write cards.schema.json and deck.schema.json into this folder instead.")
+              help="Write cards.schema.json, deck.schema.json and workbook.schema.json into "
+                   "this folder instead.")
 def schema(deck: Path, which: str, out: Path | None) -> None:
     """Print a JSON Schema of DECK's files, for completion in an editor.
 
@@ -372,12 +374,17 @@ def schema(deck: Path, which: str, out: Path | None) -> None:
     """
     from deckgen.deck.load import load_deck
     from deckgen.deck.schema import card_file_schema, deck_file_schema
+    from deckgen.deck.workbook_schema import workbook_file_schema
 
     try:
         loaded = load_deck(deck)
     except DeckError as error:
         _fail(error)
-    documents = {"cards": card_file_schema(loaded), "deck": deck_file_schema(loaded)}
+    # The deck's own workbook.yaml lends its phase, activity and agenda ids; an inherited one
+    # does not: a workbook.yaml of the deck's own replaces it, ids and all.
+    own = loaded.workbook if (loaded.root / "workbook.yaml").is_file() else None
+    documents = {"cards": card_file_schema(loaded), "deck": deck_file_schema(loaded),
+                 "workbook": workbook_file_schema(loaded, own)}
     if out is None:
         click.echo(json.dumps(documents[which], indent=2, ensure_ascii=False))
         return

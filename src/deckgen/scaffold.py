@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from deckgen.deck.model import Card, Category, Deck
 from deckgen.deck.schema import card_file_schema, deck_file_schema
+from deckgen.deck.workbook_schema import workbook_file_schema
 from deckgen.diagnostics import DeckError
 from deckgen.i18n.langs import problem as lang_problem
 from deckgen.resources import builtin_deck, data_dir
@@ -51,6 +52,8 @@ def scaffold(directory: Path, base: str = DEFAULT_BASE, lang: str | None = None)
         "README.md": _readme(client, extends) + _language_readme(base_deck, lang),
         "schemas/deck.schema.json": _json(deck_file_schema(base_deck)),
         "schemas/cards.schema.json": _json(card_file_schema(base_deck)),
+        # No ids of the base's workbook: a workbook.yaml here replaces it, ids and all.
+        "schemas/workbook.schema.json": _json(workbook_file_schema(base_deck)),
     }
     if base_deck.brand.logo is None:  # a base's own logo is inherited, never replaced
         files["assets/logo.png"] = _logo_png(_initials(client), primary)
@@ -371,6 +374,10 @@ layout of that deck is inherited, and the files here say only what differs.
 - `assets/`: the logo (`assets/logo.png` is a placeholder; use a PNG or JPEG at least
   300 pixels high) and any `.ttf` fonts.
 - `layouts/` (optional): layouts that add to or override the built-in ones.
+- `workbook.yaml` (optional): the facilitator workbook's agendas, activities and worksheets.
+  Without one, the deck uses the workbook of the deck it extends; with one, that workbook is
+  replaced as a whole. Start it with
+  `# yaml-language-server: $schema=schemas/workbook.schema.json` for completion.
 
 ## Build
 
