@@ -545,7 +545,7 @@ def test_the_german_deck_is_complete_and_passes_every_check_strictly() -> None:
     assert german.category("audiences").name == "Zielgruppen"
 
 
-def test_the_german_roadmap_example_places_every_note_under_german_columns() -> None:
+def test_the_german_workbook_places_every_roadmap_note_and_keeps_no_english() -> None:
     """Notes name their column in the deck's language; the sheet prints it translated. Every
     note still lands on the sheet, and the example page is marked in German."""
     import pypdf
@@ -566,6 +566,10 @@ def test_the_german_roadmap_example_places_every_note_under_german_columns() -> 
     assert "Jetzt" in page and "Später" in page and "Now" not in page
     missing = [n for n in notes if " ".join(n.split())[:30] not in page]
     assert missing == []
+    # Nor does any other page keep an engine sentence in English.
+    english = ("Run:", "Drop:", "steps as written", "Sheet 1 of", "EXAMPLE", " min ")
+    left = sorted({w for p in pages for w in english if w in p})
+    assert left == []
 
 
 def test_the_engine_names_nothing_of_the_builtin_deck(deck: Deck) -> None:

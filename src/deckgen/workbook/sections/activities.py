@@ -217,36 +217,41 @@ def _formats_table(ctx: Context, act: Activity) -> Table | None:
             continue
         given = sum(slot.minutes for slot in slots)
         plan = act.plan(agenda.id)
-        rows.append([ctx.p(f"**{agenda.title}**\n{minutes(given)}", ctx.st.cell),
-                     ctx.p(_plan_text(act, plan, given), ctx.st.cell)])
+        rows.append([ctx.p(f"**{agenda.title}**\n{minutes(given, ctx.deck)}", ctx.st.cell),
+                     ctx.p(_plan_text(ctx, act, plan, given), ctx.st.cell)])
     if not rows or all(act.plan(a.id) is None for a in ctx.wb.agendas):
         return None  # every format runs the steps as written: nothing to tell apart
     return booklet_table(rows, [mm(28), ctx.width - mm(28)], ctx, header=False)
 
 
-def _plan_text(act: Activity, plan: Plan | None, given: int) -> str:
+def _plan_text(ctx: Context, act: Activity, plan: Plan | None, given: int) -> str:
     """The plan in the order it runs: kept steps by number, added ones lettered and spelled out,
     then the steps it drops, so the facilitator can cross them off on the facing page."""
+    def mins(count: int) -> str:
+        return minutes(count, ctx.deck)
+
     if plan is None:
         spare = given - act.minutes
-        extra = f"; {minutes(spare)} to spare (see the agenda's note)" if spare > 0 else ""
-        return f"All {len(act.steps)} steps as written{extra}."
+        if spare > 0:
+            return ctx.w("All {count} steps as written; {spare} to spare (see the agenda's "
+                         "note).", count=len(act.steps), spare=mins(spare))
+        return ctx.w("All {count} steps as written.", count=len(act.steps))
     order: list[str] = []
     added: list[str] = []
     for step in plan.steps:
         if step.base is None:
             letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(added) % 26]
             order.append(letter)
-            added.append(f"**{letter}** ({minutes(step.minutes)}): {step.do}")
+            added.append(f"**{letter}** ({mins(step.minutes)}): {step.do}")
         else:
             own = act.steps[step.base - 1].minutes
-            order.append(f"{step.base}" + (f" ({minutes(step.minutes)})" if step.minutes != own
+            order.append(f"{step.base}" + (f" ({mins(step.minutes)})" if step.minutes != own
                                            else ""))
     kept = {s.base for s in plan.steps}
     dropped = [str(i) for i in range(1, len(act.steps) + 1) if i not in kept]
-    text = "**Run:** " + ", ".join(order) + "."
+    text = ctx.w("**Run:** {steps}.", steps=", ".join(order))
     if dropped:
-        text += " **Drop:** " + ", ".join(dropped) + "."
+        text += " " + ctx.w("**Drop:** {steps}.", steps=", ".join(dropped))
     return " ".join([text, *added])
 
 

@@ -132,9 +132,12 @@ def worksheets(ctx: Context) -> Flowables:
             out += new_page("landscape" if SHEET_KINDS[spec.kind].landscape else "body")
             if page:
                 # Later sheets of a kind stay out of the contents: one entry per kind.
-                out.append(ctx.p(f"**{title}** · sheet {page + 1} of {pages}", ctx.st.h3))
+                out.append(ctx.p(f"**{title}** · " + ctx.w("sheet {page} of {pages}",
+                                                            page=page + 1, pages=pages),
+                                 ctx.st.h3))
             else:
-                more = f" **Sheet 1 of {pages}.**" if pages > 1 else ""
+                more = (" **" + ctx.w("Sheet 1 of {pages}.", pages=pages) + "**"
+                        if pages > 1 else "")
                 out.append(Heading(title, ctx.st.h2, ctx, level=1))
                 out.append(ctx.p(sheet_note(ctx, spec) + more, ctx.st.small))
             out.append(Sheet(ctx, DRAWINGS[spec.kind]))
