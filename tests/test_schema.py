@@ -241,6 +241,20 @@ WRONG_WORKBOOKS = {
                                         "the deck has no card 'old-visitor'"),
     "unknown category": (("risk-register: levels", "risk-register: sizes"),
                          "the deck has no category 'sizes'"),
+    "an activity without steps": (("""    steps:
+      - {do: Deal the cards., minutes: 5}
+      - {do: Place the examples., minutes: 30}
+    plans:
+      short:
+        - {step: 1}
+        - {step: 2, minutes: 10}
+        - {do: Agree one step up., minutes: 5}
+""", "    steps: []\n"), "steps: is empty"),
+    "a day without slots": (("""        slots:
+          - {activity: size-it, minutes: 20, note: }
+          - {break: Coffee, minutes: 10}
+          - {title: Close, minutes: 5, materials: [Pens]}
+""", "        slots: []\n"), "slots: is empty"),
 }
 
 

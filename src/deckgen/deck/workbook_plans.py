@@ -70,7 +70,9 @@ def _activity(node: Node, path: str, diags: Diagnostics,
     act_id = _ident(entry.get("id"), join(path, "id"), diags)
     title = _field(entry, "title", path, diags, max_len=120)
     purpose = _field(entry, "purpose", path, diags)
-    steps = _list_of(entry.get("steps"), join(path, "steps"), diags, _step, max_items=30)
+    steps = _list_of(entry.get("steps"), join(path, "steps"), diags, _step, max_items=30,
+                     empty_hint="an activity needs at least one step, e.g. "
+                                "`- {do: Sort the cards., minutes: 10}`")
     phase = _ident(entry.get("phase"), join(path, "phase"), diags)
     known = _check_known(entry.get("phase"), phase, join(path, "phase"), "phase", phase_ids, diags)
     worksheet = _worksheet_kind(entry.get("worksheet"), join(path, "worksheet"), diags)
@@ -310,7 +312,8 @@ def _agenda(node: Node, path: str, diags: Diagnostics,
     def day(item: Node, path: str, diags: Diagnostics) -> Day | None:
         return _day(item, path, diags, activity_ids)
 
-    days = _list_of(entry.get("days"), join(path, "days"), diags, day, max_items=10)
+    days = _list_of(entry.get("days"), join(path, "days"), diags, day, max_items=10,
+                    empty_hint="an agenda needs at least one day with slots")
     if agenda_id is None or title is None or not days:
         return None
     days = tuple(d if d.title else replace(d, title=f"Day {n}") for n, d in enumerate(days, 1))
@@ -327,7 +330,9 @@ def _day(node: Node, path: str, diags: Diagnostics, activity_ids: list[str]) -> 
     def slot(item: Node, path: str, diags: Diagnostics) -> Slot | None:
         return _slot(item, path, diags, activity_ids)
 
-    slots = _list_of(entry.get("slots"), join(path, "slots"), diags, slot, max_items=60)
+    slots = _list_of(entry.get("slots"), join(path, "slots"), diags, slot, max_items=60,
+                     empty_hint="a day needs at least one slot, e.g. "
+                                "`- {activity: open-the-room, minutes: 30}`")
     if start is None or not slots:
         return None
     day = Day(title, start, slots)

@@ -79,10 +79,15 @@ def _check_ref(ref: Ref, path: str, what: str, known: list[str], diags: Diagnost
         diags.add(ref.pos, path, f"the deck has no {what} '{ref.id}'", did_you_mean(ref.id, known))
 
 def _list_of(node: Node | None, path: str, diags: Diagnostics,
-             read: Callable[[Node, str, Diagnostics], T | None], max_items: int = 500
-             ) -> tuple[T, ...]:
+             read: Callable[[Node, str, Diagnostics], T | None], max_items: int = 500,
+             empty_hint: str | None = None) -> tuple[T, ...]:
+    """The entries `read` accepts; with `empty_hint`, an empty list is a mistake to report,
+    not a reason to drop what holds it without a word."""
     seq = yamlsrc.sequence(node, path, diags)
     if seq is None:
+        return ()
+    if empty_hint is not None and len(seq) == 0:
+        diags.add(seq.pos, path, "is empty", empty_hint)
         return ()
     if len(seq) > max_items:
         diags.add(seq.pos, path, f"has {len(seq)} entries; the limit is {max_items}")

@@ -87,7 +87,7 @@ def workbook_file_schema(deck: Deck, ids_from: Workbook | None = None) -> Schema
         "participants": _entries(_obj(_PARTICIPANT_KEYS, {
             "who": _text(200), "why": _text()}, ("who",))),
         "checklist": _entries(_obj(_STAGE_KEYS, {
-            "when": _text(80), "items": _texts()}, ("when", "items"))),
+            "when": _text(80), "items": {**_texts(), "minItems": 1}}, ("when", "items"))),
         "materials": _obj(_MATERIAL_KEYS, {"in_person": _texts(), "remote": _texts()}),
         "agendas": _entries(_agenda(activities), "the workshop's formats"),
         "activities": _entries(_activity(phases, cards, categories, agendas)),
@@ -167,9 +167,11 @@ def _ids(known: list[str], what: str) -> Schema:
 
 
 def _entries(item: Schema, description: str | None = None,
-             max_items: int = _ENTRIES_MAX) -> Schema:
+             max_items: int = _ENTRIES_MAX, min_items: int = 0) -> Schema:
     """A list whose every entry is read (an empty entry is an error)."""
     out: Schema = {"type": "array", "items": item, "maxItems": max_items}
+    if min_items:
+        out["minItems"] = min_items
     if description:
         out["description"] = description
     return out
@@ -232,7 +234,7 @@ def _activity(phases: Schema, cards: Schema, categories: Schema, agendas: list[s
         "purpose": _text(),
         "grouping": _text(200),
         "materials": _texts(),
-        "steps": _entries(step, "the activity's time is the sum of the minutes", 30),
+        "steps": _entries(step, "the activity's time is the sum of the minutes", 30, 1),
         "say": _paragraphs("what to say, word for word"),
         "cards": {"type": "array", "items": _nullable(cards),
                   "description": "card ids, shown as thumbnails"},
@@ -280,13 +282,13 @@ def _agenda(activities: Schema) -> Schema:
         "title": _text(120, 'optional: "Day 1", "Day 2"... when left out'),
         "start": {"type": "string", "pattern": _CLOCK, "maxLength": 10,
                   "description": 'the 24-hour clock, quoted: "09:30"'},
-        "slots": _entries(slot, None, 60),
+        "slots": _entries(slot, None, 60, 1),
     }, ("start", "slots"))
     return _obj(_AGENDA_KEYS, {
         "id": {**_ident(), "description": "unique"},
         "title": _text(120),
         "summary": _text(),
-        "days": _entries(day, None, 10),
+        "days": _entries(day, None, 10, 1),
         "remote": {**_FLAG, "description": "run online: the remote kit, a break every hour"},
     }, ("id", "title", "days"), not_null=("remote",))
 
