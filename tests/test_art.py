@@ -267,3 +267,17 @@ def test_order_paints_an_added_element_under_the_others(make_deck: Callable[...,
     # Painted last, the wash hides the whole face; with a low order, the card shows through.
     assert dark_share("") < 0.001
     assert dark_share(", order: -5") > 0.01
+
+
+def test_a_qr_code_brings_no_unembedded_font(art_pdf: Path) -> None:
+    """ReportLab's drawing renderer sets Helvetica as each drawing starts; a print shop's
+    preflight rejects a standard font that is not embedded."""
+    reader = PdfReader(art_pdf)
+    names = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font")
+        for ref in (fonts.get_object().values() if fonts else ()):
+            font = ref.get_object()
+            names.add(str(font.get("/BaseFont")))
+            assert "/FontDescriptor" in font or "/DescendantFonts" in font, font
+    assert not [n for n in names if "Helvetica" in n], names

@@ -87,8 +87,13 @@ class Vector:
         canvas.saveState()
         canvas.translate(x, y)
         canvas.scale(w / self.width, h / self.height)
-        _Renderer().draw(renderScaledDrawing(self.drawing), canvas, 0, 0, showBoundary=False)
+        draw_drawing(self.drawing, canvas, 0, 0)
         canvas.restoreState()
+
+
+def draw_drawing(drawing: Drawing, canvas: Canvas, x: float, y: float) -> None:
+    """Any ReportLab Drawing (an SVG's, a QR code's) without the unembedded font below."""
+    _Renderer().draw(renderScaledDrawing(drawing), canvas, x, y, showBoundary=False)
 
 
 

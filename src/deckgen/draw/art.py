@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.deck.assets import check_image, resolve_asset
@@ -24,6 +23,7 @@ from deckgen.draw.plan import _Op, _with_bleed
 from deckgen.draw.values import _card_value
 from deckgen.layout.boxes import Box
 from deckgen.layout.elements import Element
+from deckgen.svg import draw_drawing
 from deckgen.units import WHITE, mm
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ def qr(r: CardRenderer, el: Element, box: Box, s: _Subject, plan: _Plan) -> floa
     def paint(c: Canvas) -> None:
         r.paint(c, paper)  # the quiet zone must be light whatever is behind it
         c.rect(x, y, side, side, stroke=0, fill=1)
-        renderPDF.draw(drawing, c, x, y, showBoundary=False)
+        draw_drawing(drawing, c, x, y)
 
     plan.ops.append(_Op(paint))
     return y
