@@ -98,3 +98,26 @@ def test_calibration_sheet_prints_whole(paper: str, tmp_path: object) -> None:
         for obj in pdf[page].get_objects(max_depth=1):
             left, bottom, right, top = obj.get_bounds()
             assert min(left, bottom, w - right, h - top) >= 5 * MM
+
+
+def test_sheet_notes_speak_the_decks_language_and_a_long_caption_keeps_its_bar() -> None:
+    from deckgen.outputs.marks import LABEL_FONT, _plan_notes, english, register_label_font
+
+    register_label_font(LABEL_FONT)
+    plan = plan_sheet("a4", *POKER, BLEED)
+    words = {"sheet {sheet}/{sheets} · fronts": "Bogen {sheet}/{sheets} · Vorderseiten"}
+
+    def german(text: str, **values: object) -> str:
+        return words.get(text, text).format(**values)
+
+    notes = _plan_notes(plan, "Deck", 3, LABEL_FONT, say=german)
+    assert notes.label is not None and notes.bar is not None
+    from deckgen.outputs.marks import sheet_label
+    assert sheet_label("Deck", 2, 3, "front", notes.say) == "Deck · Bogen 2/3 · Vorderseiten"
+
+    def wordy(text: str, **values: object) -> str:
+        return english(text, **values) * (4 if "50 mm" in text else 1)
+
+    # A translated caption too long for any margin: the bar stays, captioned in English.
+    notes = _plan_notes(plan, "Deck", 3, LABEL_FONT, say=wordy)
+    assert notes.bar is not None and notes.bar_say is english

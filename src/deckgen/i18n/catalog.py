@@ -179,10 +179,11 @@ def layout_labels(deck: Deck) -> list[str]:
 def _source_words() -> tuple[str, ...]:
     root = Path(__file__).resolve().parent.parent
     words: list[str] = []
-    for path in [*sorted((root / "draw").glob("*.py")), *sorted((root / "workbook").rglob("*.py"))]:
+    for path in [*sorted((root / "draw").glob("*.py")), *sorted((root / "workbook").rglob("*.py")),
+                 *sorted((root / "outputs").glob("*.py"))]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        # The card drawer's own calls named like the workbook's (p, w) are not words.
-        calls = ENGINE_CALLS if path.parent.name != "draw" else {"word", "mark"}
+        # The drawer's and outputs' own calls named like the workbook's (p, w) are not words.
+        calls = ENGINE_CALLS if path.parent.name not in ("draw", "outputs") else {"word", "mark"}
         if path.name == "words.py":
             words += [n.value.value for n in tree.body if isinstance(n, ast.Assign)
                       and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)]

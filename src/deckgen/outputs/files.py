@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Literal, overload
 
@@ -18,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from deckgen.deck.model import Card, Category, Deck
 from deckgen.draw.faces import Face, face_form
 from deckgen.draw.renderer import CardRenderer
+from deckgen.i18n import mark, word
 from deckgen.text.fonts import load_family
 
 OUTPUTS = ("cards", "print-shop", "blank", "workbook", "png", "remote", "tuckbox")
@@ -133,7 +135,7 @@ def write_cards_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
     from deckgen.outputs.impose import impose, plan_sheet
 
     pairs = CardFaces(renderer, expanded_cards(deck))
-    _write_sheets(deck, renderer, out, options, pairs, "cards", "print-and-play cards",
+    _write_sheets(deck, renderer, out, options, pairs, "cards", mark("print-and-play cards")[0],
                   progress, impose, plan_sheet)
 
 
@@ -184,7 +186,8 @@ def write_blank_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str,
     from deckgen.outputs.impose import impose, plan_sheet
 
     pairs = blank_faces(deck, renderer, options)
-    _write_sheets(deck, renderer, out, options, pairs, "blank", "blank cards", progress, impose,
+    _write_sheets(deck, renderer, out, options, pairs, "blank", mark("blank cards")[0], progress,
+                  impose,
                   plan_sheet)
 
 
@@ -204,7 +207,8 @@ def _write_sheets(deck: Deck, renderer: CardRenderer, out: BinaryIO | str, optio
             progress(name, done, total)
 
     impose(canvas, pairs, plan, duplex=options.duplex, back_offset=options.back_offset,
-           title=f"{deck.title} · {subject}", label_font=label_font, on_sheet=on_sheet)
+           title=f"{deck.title} · {word(deck, subject)}", label_font=label_font,
+           on_sheet=on_sheet, say=partial(word, deck))
     canvas.save()
 
 

@@ -13,19 +13,22 @@ from collections.abc import Callable, Sequence
 from reportlab.pdfgen.canvas import Canvas
 
 from deckgen.draw.faces import Face
+from deckgen.i18n import mark
 from deckgen.outputs.impose import _EPS, SheetPlan, mm, paper_size
 from deckgen.outputs.marks import (
     LABEL_FONT,
     MARK_COLOR,
     MARK_WIDTH,
     PRINTER_MARGIN,
+    Say,
     _draw_notes,
     _plan_notes,
+    english,
     register_label_font,
 )
 
 FOLD_DASH = (2 * mm, 1.2 * mm)
-FOLD_NOTE = "fold on the dashed line, glue, then cut"
+FOLD_NOTE = mark("fold on the dashed line, glue, then cut")[0]
 
 
 def plan_gutter(paper: str | tuple[float, float], card_w: float, card_h: float, bleed: float,
@@ -95,12 +98,13 @@ def _marks(canvas: Canvas, plan: SheetPlan) -> None:
 
 def gutter_fold(canvas: Canvas, pairs: Sequence[tuple[Face, Face]], plan: SheetPlan, *,
                 title: str = "", label_font: str = LABEL_FONT,
-                on_sheet: Callable[[int, int], None] | None = None) -> None:
+                on_sheet: Callable[[int, int], None] | None = None,
+                say: Say = english) -> None:
     """One page per sheet of `plan.cols` cards; the caller saves the canvas."""
     register_label_font(label_font)
     per = plan.cols
     sheets = -(-len(pairs) // per)
-    notes = _plan_notes(plan, title, sheets, label_font, FOLD_NOTE)
+    notes = _plan_notes(plan, title, sheets, label_font, FOLD_NOTE, say)
     for sheet in range(sheets):
         canvas.setPageSize((plan.paper_w, plan.paper_h))
         held = pairs[sheet * per: (sheet + 1) * per]

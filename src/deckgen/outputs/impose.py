@@ -21,10 +21,12 @@ from deckgen.outputs.marks import (
     MIN_MARK_LEN,
     NOTE_CLEAR,
     PRINTER_MARGIN,
+    Say,
     Side,
     _draw_crop_marks,
     _draw_notes,
     _plan_notes,
+    english,
     register_label_font,
     scale_bar_size,
 )
@@ -368,6 +370,7 @@ def impose(
     title: str = "",
     label_font: str = LABEL_FONT,
     on_sheet: Callable[[int, int], None] | None = None,
+    say: Say = english,
 ) -> None:
     """Add print-and-play pages for `pairs` (front, back per card, in print order) to `canvas`.
 
@@ -378,7 +381,7 @@ def impose(
     _check_duplex(duplex)
     register_label_font(label_font)
     sheets = sheet_count(len(pairs), plan)
-    notes = _plan_notes(plan, title, sheets, label_font)
+    notes = _plan_notes(plan, title, sheets, label_font, say=say)
     pages = page_order(sheets, duplex)
     # `pairs` may make its faces as they are asked for (a big deck's faces need not all be in
     # memory at once): ask once per sheet, for both its pages when they follow each other, and

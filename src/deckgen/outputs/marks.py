@@ -13,6 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from deckgen.i18n import mark
 from deckgen.resources import data_dir
 
 if TYPE_CHECKING:
@@ -59,7 +60,19 @@ NOTE_CLEAR = 1.5 * mm  # between a note and the bleed, a mark or another note
 
 SCALE_LEN = 50 * mm
 
-SCALE_TEXT = "this bar is 50 mm — if not, print at 100 % (“actual size”)"
+SCALE_TEXT = mark("this bar is 50 mm — if not, print at 100 % (“actual size”)")[0]
+
+# The sheet notes' words pass through `say`: the deck's language in a build with --lang.
+Say = Callable[..., str]
+
+
+def english(text: str, **values: object) -> str:
+    return text.format(**values) if values else text
+
+
+# Sheet labels, as `deckgen i18n` finds them (the side is filled in when a label is drawn).
+SHEET_WORDS = mark("sheet {sheet}/{sheets} · fronts", "sheet {sheet}/{sheets} · backs",
+                   "sheet {sheet}/{sheets}")
 
 def register_label_font(name: str = LABEL_FONT) -> str:
     """Make sure `name` is a registered, embeddable TrueType font; Lato is registered on demand."""
@@ -211,14 +224,16 @@ def _text_height(font: str, size: float) -> tuple[float, float]:
     ascent, descent = pdfmetrics.getAscentDescent(font, size)
     return ascent - descent, -descent
 
-def scale_bar_size(font: str, size: float = NOTE_SIZE) -> tuple[float, float]:
+def scale_bar_size(font: str, size: float = NOTE_SIZE, say: Say = english
+                   ) -> tuple[float, float]:
     text_h, _ = _text_height(font, size)
-    width = max(SCALE_LEN, pdfmetrics.stringWidth(SCALE_TEXT, font, size))
+    width = max(SCALE_LEN, pdfmetrics.stringWidth(say(SCALE_TEXT), font, size))
     return width, text_h + 0.8 * mm + 1.8 * mm
 
-def draw_scale_bar(canvas: Canvas, font: str, size: float = NOTE_SIZE) -> None:
+def draw_scale_bar(canvas: Canvas, font: str, size: float = NOTE_SIZE,
+                   say: Say = english) -> None:
     """A 50 mm bar with ticks every 5 mm above a caption, lower-left at the origin."""
-    width, _ = scale_bar_size(font, size)
+    width, _ = scale_bar_size(font, size, say)
     text_h, baseline = _text_height(font, size)
     x0 = (width - SCALE_LEN) / 2
     bar_y = text_h + 0.8 * mm
@@ -233,7 +248,7 @@ def draw_scale_bar(canvas: Canvas, font: str, size: float = NOTE_SIZE) -> None:
         canvas.line(x, bar_y, x, bar_y + tick * mm)
     canvas.setFillColor(NOTE_COLOR)
     canvas.setFont(font, size)
-    canvas.drawCentredString(width / 2, baseline, SCALE_TEXT)
+    canvas.drawCentredString(width / 2, baseline, say(SCALE_TEXT))
     canvas.restoreState()
 
 def _draw_note(canvas: Canvas, place: NotePlace, draw: Callable[[], None]) -> None:
@@ -252,39 +267,50 @@ class _Notes:
     title: str
     label: NotePlace | None
     bar: NotePlace | None
+    say: Say = english
+    bar_say: Say = english
 
-def sheet_label(title: str, sheet: int, sheets: int, side: str) -> str:
+def sheet_label(title: str, sheet: int, sheets: int, side: str, say: Say = english) -> str:
     # A side names what the page holds; anything else (gutter-fold) is said as it is.
-    text = f"sheet {sheet}/{sheets} · {side}s" if side in get_args(Side) else (
-        f"sheet {sheet}/{sheets} · {side}")
+    if side in get_args(Side):
+        text = say(f"sheet {{sheet}}/{{sheets}} · {side}s", sheet=sheet, sheets=sheets)
+    else:
+        text = say("sheet {sheet}/{sheets}", sheet=sheet, sheets=sheets) + " · " + say(side)
     return f"{title} · {text}" if title else text
 
 def _plan_notes(plan: SheetPlan, title: str, sheets: int, font: str, side: str = "front",
-                ) -> _Notes:
+                say: Say = english) -> _Notes:
     """Place the scale bar, then the longest sheet label, shortening the title if it must."""
+    bar_say = say
     bar = place_note(
-        plan, *scale_bar_size(font), sides=("bottom", "top", "right", "left"), start_first=False
+        plan, *scale_bar_size(font, say=say), sides=("bottom", "top", "right", "left"),
+        start_first=False
     )
+    if bar is None and say is not english:
+        # A translated caption too long for the margin: the bar in English beats no bar.
+        bar_say = english
+        bar = place_note(plan, *scale_bar_size(font), sides=("bottom", "top", "right", "left"),
+                         start_first=False)
     taken = [bar.rect] if bar else []
     text_h, _ = _text_height(font, NOTE_SIZE)
     candidates = [title] + [title[:n].rstrip() + "…" for n in range(len(title) - 1, 0, -1)] + [""]
     for short in candidates if title else [""]:
-        widest = sheet_label(short, sheets, sheets, side)
+        widest = sheet_label(short, sheets, sheets, side, say)
         w = pdfmetrics.stringWidth(widest, font, NOTE_SIZE)
         place = place_note(
             plan, w, text_h, sides=("bottom", "top", "left", "right"), start_first=True, taken=taken
         )
         if place is not None:
-            return _Notes(short, place, bar)
-    return _Notes("", None, bar)
+            return _Notes(short, place, bar, say, bar_say)
+    return _Notes("", None, bar, say, bar_say)
 
 def _draw_notes(
     canvas: Canvas, notes: _Notes, font: str, sheet: int, sheets: int, side: str
 ) -> None:
     if notes.bar is not None:
-        _draw_note(canvas, notes.bar, lambda: draw_scale_bar(canvas, font))
+        _draw_note(canvas, notes.bar, lambda: draw_scale_bar(canvas, font, say=notes.bar_say))
     if notes.label is not None:
-        text = sheet_label(notes.title, sheet, sheets, side)
+        text = sheet_label(notes.title, sheet, sheets, side, notes.say)
         _, baseline = _text_height(font, NOTE_SIZE)
 
         def label() -> None:

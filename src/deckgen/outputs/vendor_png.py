@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PIL import Image
@@ -11,6 +12,7 @@ from PIL import Image
 from deckgen.deck.model import Deck
 from deckgen.diagnostics import DeckError, Diagnostics, Pos
 from deckgen.draw.renderer import CardRenderer
+from deckgen.i18n import mark, word
 from deckgen.outputs.files import (
     BuildOptions,
     CardFaces,
@@ -129,8 +131,9 @@ def _write_gutter(deck: Deck, renderer: CardRenderer, out: Path, target: Target,
             progress(target.name, done, total)
 
     gutter_fold(canvas, CardFaces(renderer, expanded_cards(deck)), plan,
-                title=f"{deck.title} · gutter-fold", label_font=load_family("Lato").regular,
-                on_sheet=on_sheet)
+                title=f"{deck.title} · {word(deck, mark('gutter-fold sheets')[0])}",
+                label_font=load_family("Lato").regular, on_sheet=on_sheet,
+                say=partial(word, deck))
     canvas.save()
 
 
