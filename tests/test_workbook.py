@@ -693,6 +693,9 @@ def test_the_builtin_workbook_names_cards_by_their_codes(builtin_letter: bytes) 
     # The catalogue gives the code of the Channels card (and of the Levels card) it names.
     catalogue = " ".join(texts[pages["Interaction catalogue"]:])
     assert "Welcome email series Feature LV-02 Email CH-05" in catalogue
+    # The category legend gives each category's range of codes.
+    legend = texts[pages["The categories"]] if "The categories" in pages else " ".join(texts[:6])
+    assert "13 AU-01 – AU-13" in legend, legend
     # Filled-in worksheets are written with codes, as the instructions ask.
     everything = " ".join(texts)
     assert "Write card codes, such as AU-01, in the boxes" in everything

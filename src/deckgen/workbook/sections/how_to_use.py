@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
@@ -63,19 +64,29 @@ def _role_of(deck: Deck, card: Card) -> str | None:
 
 def _legend(ctx: Context) -> Table:
     st = ctx.st
+    deck = ctx.deck
+    # With codes, the range of each category's: a code read aloud leads to its colour.
+    coded = deck.reference_field is not None
+    heads = mark("Category", "Question it answers", "Cards", "Codes")
     rows: list[list[Any]] = [[
-        "", *(Paragraph(head(ctx.w(text)), st.cell_head)
-              for text in mark("Category", "Question it answers", "Cards"))]]
+        "", *(Paragraph(head(ctx.w(text)), st.cell_head) for text in heads[:4 if coded else 3])]]
     extra: list[tuple[Any, ...]] = []
-    for i, cat in enumerate(ctx.deck.categories, 1):
-        name = f"**{cat.name}**" + (f"\n{role_words(ctx.deck, cat.role)}" if cat.role else "")
-        rows.append(["", paragraph(name, st.cell, ctx.fonts),
-                     paragraph(cat.question, st.cell, ctx.fonts),
-                     Paragraph(str(len(ctx.deck.cards_in(cat.id))), st.cell)])
+    for i, cat in enumerate(deck.categories, 1):
+        cards = deck.cards_in(cat.id)
+        name = f"**{cat.name}**" + (f"\n{role_words(deck, cat.role)}" if cat.role else "")
+        row: list[Any] = ["", paragraph(name, st.cell, ctx.fonts),
+                          paragraph(cat.question, st.cell, ctx.fonts),
+                          Paragraph(str(len(cards)), st.cell)]
+        if coded:
+            codes = [code for card in cards if (code := deck.reference(card)) != card.id]
+            span = (codes[0] if len(codes) == 1 else f"{codes[0]} – {codes[-1]}") if codes else ""
+            row.append(Paragraph(escape(span), st.cell))
+        rows.append(row)
         extra.append(("BACKGROUND", (0, i), (0, i), rl(cat.color)))
         extra.append(("LINEBELOW", (0, i), (0, i), 2.5, colors.white))
-    widths = [mm(6), ctx.width * 0.3, ctx.width * 0.7 - mm(6) - mm(16), mm(16)]
-    return booklet_table(rows, widths, ctx, extra)
+    codes_w = mm(26) if coded else 0.0
+    widths = [mm(6), ctx.width * 0.3, ctx.width * 0.7 - mm(6) - mm(16) - codes_w, mm(16)]
+    return booklet_table(rows, widths + ([codes_w] if coded else []), ctx, extra)
 
 
 _Box = tuple[float, float, float, float]  # left, bottom, right, top
