@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -281,3 +282,48 @@ def test_a_qr_code_brings_no_unembedded_font(art_pdf: Path) -> None:
             names.add(str(font.get("/BaseFont")))
             assert "/FontDescriptor" in font or "/DescendantFonts" in font, font
     assert not [n for n in names if "Helvetica" in n], names
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_a_turned_bleed_image_bleeds_only_past_the_trim_edges_it_touches(
+        make_deck: Callable[..., Path], tmp_path: Path, turn: int) -> None:
+    # A red picture filling the left half of the card, top to bottom (under the band): it must
+    # run into the bleed on the left and bottom, and stop at its own right edge, however turned.
+    red = io.BytesIO()
+    Image.new("RGB", (600, 1700), (220, 0, 0)).save(red, "PNG")
+    layouts = f"""\
+standard:
+  extends: standard
+  elements:
+    picture:
+      kind: image
+      src: assets/red.png
+      fit: cover
+      bleed: true
+      top: 0
+      bottom: 0
+      left: 0
+      right: 50%
+      rotate: {turn}
+      order: -1
+"""
+    root = make_deck(files={"assets/red.png": red.getvalue(),
+                            "layouts/cards.yaml": layouts.encode()})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(out), "-q",
+                                       "--only", "print-shop"])
+    assert result.exit_code == 0, result.output
+    page = pdfium.PdfDocument(out / "cards-print-shop.pdf")[0]
+    scale = 4
+    bitmap = page.render(scale=scale).to_pil().convert("RGB")
+    bleed = 3 * 72 / 25.4 * scale
+    w, h = bitmap.size
+    mid_x = bleed + (w - 2 * bleed) / 2
+
+    def is_red(x: float, y: float) -> bool:
+        r, g, b = bitmap.getpixel((int(x), int(y)))
+        return bool(r > 150 and g < 120 and b < 120)
+
+    assert is_red(bleed / 2, h / 2), "left bleed"
+    assert is_red(bleed * 2, h - bleed / 2), "bottom bleed"
+    assert not is_red(mid_x + bleed / 2 + 2, h / 2), "past its own right edge"

@@ -116,20 +116,23 @@ def _hyphen_lang(language: str) -> str:
 def _bold(el: Element) -> bool:
     return el.str_opt("weight", "regular") != "regular"
 
-def _with_bleed(renderer: CardRenderer, box: Box) -> tuple[float, float, float, float]:
-    """Extend a box by the bleed on every side that touches the trim edge."""
+def trim_edges(renderer: CardRenderer, box: Box) -> tuple[bool, bool, bool, bool]:
+    """Which of the box's sides (left, bottom, right, top) lie on the card's trim edge."""
     spec = renderer.deck.card
     eps = 0.01
-    x0, y0, x1, y1 = box.x, box.y, box.right, box.top
-    if x0 <= eps:
-        x0 = -spec.bleed
-    if y0 <= eps:
-        y0 = -spec.bleed
-    if x1 >= spec.width - eps:
-        x1 = spec.width + spec.bleed
-    if y1 >= spec.height - eps:
-        y1 = spec.height + spec.bleed
-    return x0, y0, x1, y1
+    return (box.x <= eps, box.y <= eps, box.right >= spec.width - eps,
+            box.top >= spec.height - eps)
+
+def _with_bleed(renderer: CardRenderer, box: Box) -> tuple[float, float, float, float]:
+    """Extend a box by the bleed on every side that touches the trim edge.
+
+    A turned element is planned in a box of its own at the origin; the renderer then says
+    which of that box's sides are on the trim (`turned_edges`), as the card sees them.
+    """
+    bleed = renderer.deck.card.bleed
+    left, bottom, right, top = renderer.turned_edges or trim_edges(renderer, box)
+    return (box.x - bleed if left else box.x, box.y - bleed if bottom else box.y,
+            box.right + bleed if right else box.right, box.top + bleed if top else box.top)
 
 def _text_width(fit: tx.Fit) -> float:
     return max((ln.right - ln.left for ln in fit.lines), default=0.0)

@@ -27,6 +27,7 @@ from deckgen.draw.plan import (
     _Plan,
     _shifted,
     _Subject,
+    trim_edges,
     type_scale,
 )
 from deckgen.draw.shapes import (
@@ -102,6 +103,8 @@ class CardRenderer:
         self.text_color = deck.color("text", DEFAULT_TEXT)
         # Grey enough to step back, dark enough to read: 4.5:1 or more on white.
         self.muted = self.text_color.mix(WHITE, 0.3)
+        # Set while a turned element is planned: its box's sides on the trim, as the card has them
+        self.turned_edges: tuple[bool, bool, bool, bool] | None = None
         self._faces: dict[tuple[str, str], CardFace] = {}
         self._fronts_kept = 0
         spec = deck.card
@@ -345,7 +348,14 @@ def _turned(r: CardRenderer, el: Element, box: Box, turn: int, s: _Subject,
     """
     w, h = (box.h, box.w) if turn in (90, 270) else (box.w, box.h)
     start = len(plan.ops)
-    used = _ELEMENTS[el.kind](r, el, Box(0.0, 0.0, w, h), s, plan)
+    # The turned box's sides (left, bottom, right, top) are these sides of the real one.
+    left, bottom, right, top = trim_edges(r, box)
+    r.turned_edges = {90: (bottom, right, top, left), 180: (right, top, left, bottom),
+                      270: (top, left, bottom, right)}[turn]
+    try:
+        used = _ELEMENTS[el.kind](r, el, Box(0.0, 0.0, w, h), s, plan)
+    finally:
+        r.turned_edges = None
     ops = plan.ops[start:]
     del plan.ops[start:]
     ox, oy = _TURN_ORIGIN[turn](box)
