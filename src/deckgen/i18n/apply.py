@@ -16,7 +16,7 @@ from deckgen.deck.model import Card, Deck
 from deckgen.deck.workbook_model import Ref, Workbook
 from deckgen.diagnostics import DeckError, Diagnostics, Pos
 from deckgen.i18n import ENGINE
-from deckgen.i18n.catalog import SKIP_ATTRS, extract
+from deckgen.i18n.catalog import SKIP_ATTRS, card_refs, extract
 from deckgen.i18n.langs import base
 from deckgen.i18n.po import Translation, check_folder, po_path, read
 
@@ -187,22 +187,23 @@ def _card(deck: Deck, card: Card, t: Lookup, where: dict[str, Pos]) -> Card:
                    values=values, **v1)  # type: ignore[arg-type]
 
 
-def _tree(node: object, path: str, t: Lookup) -> object:
+def _tree(node: object, path: str, t: Lookup, skip: frozenset[str] = frozenset()) -> object:
     """A workbook model tree with every text replaced (same walk as catalog.walk)."""
     if isinstance(node, str):
-        return t(path, node)
+        return node if node in skip else t(path, node)
     if isinstance(node, Ref) or node is None or isinstance(node, (bool, int, float)):
         return node
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {f.name: _tree(getattr(node, f.name), f"{path}/{f.name}", t)
+        refs = card_refs(node) or skip
+        changes = {f.name: _tree(getattr(node, f.name), f"{path}/{f.name}", t, refs)
                    for f in dataclasses.fields(node) if f.name not in SKIP_ATTRS}
         return replace(node, **changes)  # type: ignore[type-var,unused-ignore]
     if isinstance(node, dict):
-        return {k: _tree(v, f"{path}/{k}", t) for k, v in node.items()}
+        return {k: _tree(v, f"{path}/{k}", t, skip) for k, v in node.items()}
     if isinstance(node, tuple):
         out = []
         for i, item in enumerate(node, start=1):
             name = getattr(item, "id", None)
-            out.append(_tree(item, f"{path}/{name if isinstance(name, str) else i}", t))
+            out.append(_tree(item, f"{path}/{name if isinstance(name, str) else i}", t, skip))
         return tuple(out)
     return node

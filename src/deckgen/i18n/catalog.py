@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from deckgen.deck.model import Card, Deck
-from deckgen.deck.workbook_model import SHEET_KINDS, Ref
+from deckgen.deck.workbook_model import SHEET_KINDS, Example, Ref
 from deckgen.diagnostics import Pos
 from deckgen.i18n import ENGINE
 
@@ -103,27 +103,35 @@ def card_entries(deck: Deck, card: Card) -> Iterator[Entry]:
                 yield Entry(f"card/{card.id}/axes/{axis}/{i}", end, card.where("axes"))
 
 
-def walk(node: object, path: str) -> Iterator[tuple[str, str, Pos | None]]:
+def card_refs(node: object) -> frozenset[str]:
+    """The card ids a filled-in example names in its rows: references, not words to translate."""
+    return frozenset(ref.id for ref in node.refs) if isinstance(node, Example) else frozenset()
+
+
+def walk(node: object, path: str, skip: frozenset[str] = frozenset()
+         ) -> Iterator[tuple[str, str, Pos | None]]:
     """(context, text, position) of every text in a workbook model tree."""
     if isinstance(node, str):
-        if any(ch.isalpha() for ch in node):  # "0", "12:30": positions and times, not words
+        # "0", "12:30": positions and times; an example's card ids: references, not words.
+        if any(ch.isalpha() for ch in node) and node not in skip:
             yield path, node, None
     elif isinstance(node, Ref) or node is None or isinstance(node, (bool, int, float)):
         return
     elif dataclasses.is_dataclass(node) and not isinstance(node, type):
         pos = getattr(node, "pos", None)
+        refs = card_refs(node) or skip
         for f in dataclasses.fields(node):
             if f.name in SKIP_ATTRS:
                 continue
-            for ctx, text, where in walk(getattr(node, f.name), f"{path}/{f.name}"):
+            for ctx, text, where in walk(getattr(node, f.name), f"{path}/{f.name}", refs):
                 yield ctx, text, where or (pos if isinstance(pos, Pos) and pos.line else None)
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from walk(value, f"{path}/{key}")
+            yield from walk(value, f"{path}/{key}", skip)
     elif isinstance(node, tuple):
         for i, item in enumerate(node, start=1):
             name = getattr(item, "id", None)
-            yield from walk(item, f"{path}/{name if isinstance(name, str) else i}")
+            yield from walk(item, f"{path}/{name if isinstance(name, str) else i}", skip)
 
 
 def engine_words(deck: Deck) -> list[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.platypus import KeepTogether, Paragraph, Table
+from reportlab.platypus import CondPageBreak, KeepInFrame, KeepTogether, Paragraph, Table
 
 from deckgen.deck.workbook_model import Activity, Slot
 from deckgen.workbook.blocks import booklet_table
-from deckgen.workbook.context import Context, Flowables, rl
+from deckgen.workbook.context import MARGIN_BOTTOM, MARGIN_TOP, Context, Flowables, rl
 from deckgen.workbook.deckdata import capitalised, find_category
 from deckgen.workbook.doc import new_section, subheading
 from deckgen.workbook.typeset import first_sentence
@@ -36,10 +36,22 @@ def agendas(ctx: Context) -> Flowables:
             label = f"{day.title}  ·  {clock_time(day.start)}–{clock_time(day.end)}"
             if len(agenda.days) > 1:
                 label = f"{agenda.title}  ·  {label}"
-            out.append(KeepTogether([*head, ctx.p(label, ctx.st.h3),
-                                     _agenda_table(ctx, day.slots, day.start, agenda.remote)]))
+            out += _one_page(ctx, [*head, ctx.p(label, ctx.st.h3),
+                                   _agenda_table(ctx, day.slots, day.start, agenda.remote)])
             head = []
     return out
+
+
+def _one_page(ctx: Context, items: Flowables) -> Flowables:
+    """A day's plan kept on one page with its heading: moved to the next page when it does not
+    fit below what comes before, and set a little smaller when it is taller than a page, rather
+    than leaving the heading alone on one page and the table on the next."""
+    frame_h = ctx.page[1] - MARGIN_TOP - MARGIN_BOTTOM
+    height = sum(f.wrap(ctx.width, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                 for f in items)
+    if height <= frame_h:
+        return [KeepTogether(items)]
+    return [CondPageBreak(frame_h), KeepInFrame(ctx.width, frame_h - 1, items, mode="shrink")]
 
 
 def _remote_materials(ctx: Context, act: Activity) -> tuple[str, ...]:
@@ -49,6 +61,11 @@ def _remote_materials(ctx: Context, act: Activity) -> tuple[str, ...]:
     if act.worksheet:
         out.append(ctx.w("the {sheet} frame", sheet=worksheet_title(ctx, act.worksheet)))
     names = [cat.name for ref in act.categories if (cat := find_category(ctx.deck, ref.id))]
+    # Cards it names besides whole categories, by code (the remote kit's file names).
+    names += [ctx.deck.reference(card) for ref in act.cards
+              if (card := ctx.deck.card_by_id(ref.id)) is not None
+              and not any(card.category == cat.id for cat in ctx.deck.categories
+                          if any(r.id == cat.id for r in act.categories))]
     if names:
         out.append(ctx.w("card images: {categories}", categories=", ".join(names)))
     return tuple(out)

@@ -136,9 +136,12 @@ def sheet_jtbd_pitch(c: Canvas, ctx: Context, w: float, h: float,
     top -= mm(13)
     draw_label(c, ctx, 0, top - mm(5), cards, 9, color=ctx.pal.primary)
     x = _after(ctx, cards, 0, 9, mm(26))
-    box_w = (w - x - mm(10)) / 6
-    id_boxes(c, ctx, x, top - mm(7), 6, w=box_w)
-    for i, (card_id,) in enumerate(fill.rows.get("cards", ())[:6] if fill else ()):
+    # A box per recipe row (a guardrail included), and one for each card the example names.
+    filled_cards = fill.rows.get("cards", ()) if fill else ()
+    count = max(4, min(10, max(len(recipe_rows(ctx.deck)) or 6, len(filled_cards))))
+    box_w = (w - x - mm(2) * (count - 1)) / count
+    id_boxes(c, ctx, x, top - mm(7), count, w=box_w)
+    for i, (card_id,) in enumerate(filled_cards[:count]):
         pen(c, ctx, x + i * (box_w + mm(2)) + box_w / 2, top - mm(4.8), written(ctx, card_id),
             9, box_w - mm(2), align="center")
     top -= mm(16)
