@@ -104,9 +104,11 @@ def make_styles(fonts: Fonts, pal: Palette, language: str = "en") -> Styles:
     text, muted, primary = rl(pal.text), rl(pal.muted), rl(pal.primary)
 
     def style(name: str, **kw: Any) -> ParagraphStyle:
+        # A word too long for its cell breaks after a hyphen it has ("Push-" / "Benachrichtigung")
+        # before it is cut anywhere.
         base: dict[str, Any] = dict(fontName=fonts.regular, fontSize=9.5, leading=13.5,
                                     textColor=text, bulletFontName=fonts.regular,
-                                    spaceAfter=0, spaceBefore=0)
+                                    spaceAfter=0, spaceBefore=0, embeddedHyphenation=1)
         base.update(kw)
         return ParagraphStyle(name, **base)
 

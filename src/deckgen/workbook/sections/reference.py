@@ -22,7 +22,7 @@ from deckgen.workbook.deckdata import (
     recipe_rows,
 )
 from deckgen.workbook.doc import Heading, new_section
-from deckgen.workbook.typeset import paragraph, plain, to_markup
+from deckgen.workbook.typeset import paragraph, plain, text_width, to_markup
 
 # Card reference
 
@@ -146,9 +146,11 @@ def _card_text(ctx: Context, card: Card) -> list[Paragraph]:
 def _recipe_lines(ctx: Context, card: Card, style: ParagraphStyle) -> list[Paragraph]:
     """The recipe as short labelled lines, one per recipe row: IF audience / AND trigger / ..."""
     ingredients = dict(card.recipe)
-    label_w = mm(15)
-    out: list[Paragraph] = []
     rows = recipe_rows(ctx.deck)
+    # As wide as the longest row word (MESSGRÖSSE), so every card's title starts in one column.
+    label_w = max([mm(15), *(text_width(row.word, ctx.fonts.bold, 7, ctx.fonts) + mm(2.5)
+                             for row in rows)])
+    out: list[Paragraph] = []
     guarded = {row.role for row in rows if row.guardrail}
     for row in rows:
         role, word = row.role, row.word
