@@ -83,14 +83,17 @@ def _recipe_block(c: Canvas, ctx: Context, w: float, h: float, top: float,
                    width=mm(52))
         used = id_boxes(c, ctx, box_x, y + row_h - mm(10.5), 1, w=box_w)
         line_x = box_x + used + mm(5)
-        write_line(c, ctx, line_x, y + row_h - mm(10.5), w - box_x - used - mm(9))
+        line_w = w - box_x - used - mm(9)
+        # As many lines as the row holds, 7 mm apart: room to write a sentence by hand.
+        lines = [y + row_h - mm(10.5) - k * mm(7)
+                 for k in range(max(1, int((row_h - mm(12)) // mm(7)) + 1))]
+        for line_y in lines:
+            write_line(c, ctx, line_x, line_y, line_w)
         if i < len(filled):
             card_id, words = filled[i]
             pen(c, ctx, box_x + box_w / 2, y + row_h - mm(8.3), written(ctx, card_id), 9,
                 box_w - mm(2), align="center")
-            # Written on the line, as a hand would; a long answer runs on below it.
-            pen_block(c, ctx, words, line_x, y + row_h - mm(6.4), w - line_x - mm(4),
-                      row_h - mm(8), size=9.5)
+            _pen_on_rules(c, ctx, words, line_x + mm(1), lines, line_w - mm(2), 9.5)
         if i < len(rows) - 1:
             write_line(c, ctx, mm(4), y, w - mm(8))
 
@@ -165,6 +168,23 @@ def sheet_jtbd_pitch(c: Canvas, ctx: Context, w: float, h: float,
     x = _after(ctx, date, w * 0.6, 8, w * 0.6 + mm(10), bold=False)
     write_line(c, ctx, x, mm(2.5), w - x)
     pen(c, ctx, x + mm(1), mm(3.2), text("date"), 9.5, w - x - mm(2))
+
+
+def _pen_on_rules(c: Canvas, ctx: Context, text: str, x: float, rules: list[float],
+                  width: float, size: float) -> None:
+    """Example words written on the rules as a hand would, a line of words per rule; words left
+    over for the last rule are written smaller on it."""
+    words = text.split()
+    for n, rule_y in enumerate(rules):
+        line = ""
+        if n == len(rules) - 1:
+            line, words = " ".join(words), []
+        while words and text_width(f"{line} {words[0]}".strip(), ctx.fonts.italic, size,
+                                   ctx.fonts) <= width:
+            line = f"{line} {words.pop(0)}".strip()
+        pen(c, ctx, x, rule_y + mm(1.3), line, size, width)
+        if not words:
+            break
 
 
 def _pen_on_lines(c: Canvas, ctx: Context, text: str, x: float, y: float, first: float,
