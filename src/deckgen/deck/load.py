@@ -73,7 +73,6 @@ class _Layer:
     fields: dict[str, FieldSpec] = field(default_factory=defaults)  # inherited ones included
     languages: tuple[str, ...] | None = None
     roles: tuple[str, ...] = ROLES  # what recipes are made of; format v1's unless declared
-    roles_pos: Pos | None = None
 
 def load_deck(folder: Path | str) -> Deck:
     """Load and check a deck folder; raise DeckError listing every problem found."""

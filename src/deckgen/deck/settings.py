@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,18 +69,12 @@ def _read_languages(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
     node = top.get("languages")
     if node is None:
         return
-    codes: list[str] = []
-    for i, item in enumerate(ys.sequence(node, "languages", diags) or ()):
-        code = ys.text(item, ys.join("languages", i), diags, required=True)
-        if code is None:
-            continue
+
+    def problem(code: str) -> tuple[str, str] | None:
         why = lang_problem(code)
-        if why is not None:
-            diags.add(item.pos, ys.join("languages", i), why, "write e.g. en, de, ru or pt_BR")
-        elif code in codes:
-            diags.add(item.pos, ys.join("languages", i), f"'{code}' is listed twice")
-        else:
-            codes.append(code)
+        return None if why is None else (why, "write e.g. en, de, ru or pt_BR")
+
+    codes = _distinct(node, "languages", problem, diags)
     if codes:
         layer.languages = tuple(codes)
         language = layer.meta.get("language")
@@ -101,20 +96,30 @@ def _read_roles(top: ys.Map, layer: _Layer, diags: Diagnostics,
     node = top.get("roles")
     if node is None:
         return
-    roles: list[str] = []
-    for i, item in enumerate(ys.sequence(node, "roles", diags) or ()):
-        role = ys.text(item, ys.join("roles", i), diags, required=True)
-        if role is None:
+    def problem(role: str) -> tuple[str, str] | None:
+        return None if ID_RE.match(role) else (
+            f"'{role}' is not a valid role name",
+            "use lowercase letters, digits and -, e.g. who or main-character")
+
+    layer.roles = tuple(_distinct(node, "roles", problem, diags))
+
+
+def _distinct(node: ys.Node, path: str, problem: Callable[[str], tuple[str, str] | None],
+              diags: Diagnostics) -> list[str]:
+    """A list of names, each valid (`problem` says why not, and a hint) and given once."""
+    out: list[str] = []
+    for i, item in enumerate(ys.sequence(node, path, diags) or ()):
+        value = ys.text(item, ys.join(path, i), diags, required=True)
+        if value is None:
             continue
-        if not ID_RE.match(role):
-            diags.add(item.pos, ys.join("roles", i), f"'{role}' is not a valid role name",
-                      "use lowercase letters, digits and -, e.g. who or main-character")
-        elif role in roles:
-            diags.add(item.pos, ys.join("roles", i), f"'{role}' is listed twice")
+        found = problem(value)
+        if found is not None:
+            diags.add(item.pos, ys.join(path, i), *found)
+        elif value in out:
+            diags.add(item.pos, ys.join(path, i), f"'{value}' is listed twice")
         else:
-            roles.append(role)
-    layer.roles = tuple(roles)
-    layer.roles_pos = node.pos
+            out.append(value)
+    return out
 
 
 def _read_card_spec(top: ys.Map, layer: _Layer, diags: Diagnostics) -> None:
