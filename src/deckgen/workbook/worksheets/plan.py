@@ -141,7 +141,8 @@ def sheet_jtbd_pitch(c: Canvas, ctx: Context, w: float, h: float,
     x = _after(ctx, cards, 0, 9, mm(26))
     # A box per recipe row (a guardrail included), and one for each card the example names.
     filled_cards = fill.rows.get("cards", ()) if fill else ()
-    count = max(4, min(10, max(len(recipe_rows(ctx.deck)) or 6, len(filled_cards))))
+    # Up to the 12 cards the reader accepts for an example, so none is left off.
+    count = max(4, min(12, max(len(recipe_rows(ctx.deck)) or 6, len(filled_cards))))
     box_w = (w - x - mm(2) * (count - 1)) / count
     id_boxes(c, ctx, x, top - mm(7), count, w=box_w)
     for i, (card_id,) in enumerate(filled_cards[:count]):
