@@ -111,15 +111,19 @@ def run(cards: int = 150) -> None:
         target = (round((mm(63.5) + 2 * mm(3)) / 72 * 300),
                   round((mm(88.9) + 2 * mm(3)) / 72 * 300))
         decode, jpeg_bytes = _fresh(_unavoidable, str(with_photos / "photos"), target)
-        base, base_peak = _fresh(_build_print_shop, str(plain), str(root / "out-plain"))
+        # Builds of about a second vary by a third from run to run on a shared machine: the
+        # two compared for the warm ratio are each the fastest of three.
+        base, base_peak = min(_fresh(_build_print_shop, str(plain), str(root / f"out-plain{n}"))
+                              for n in range(3))
         cold, cold_peak = _fresh(_build_print_shop, str(with_photos), str(root / "out-cold"))
-        warm, warm_peak = _fresh(_build_print_shop, str(with_photos), str(root / "out-warm"))
-        pdf = (root / "out-warm" / "cards-print-shop.pdf").stat().st_size
+        warm, warm_peak = min(_fresh(_build_print_shop, str(with_photos),
+                                     str(root / f"out-warm{n}")) for n in range(3))
+        pdf = (root / "out-warm0" / "cards-print-shop.pdf").stat().st_size
         print(f"  decode + resample each photo once: {decode:6.1f} s")
-        print(f"  build without photos:              {base:6.1f} s, {base_peak:.0f} MB")
+        print(f"  build without photos (best of 3):  {base:6.2f} s, {base_peak:.0f} MB")
         print(f"  cold build (empty photo cache):    {cold:6.1f} s, {cold_peak:.0f} MB  "
               f"= {cold / (decode + base):.2f}× the unavoidable work (target ≤ 1.5×)")
-        print(f"  second build (cached photos):      {warm:6.1f} s, {warm_peak:.0f} MB  "
+        print(f"  warm build (cached, best of 3):    {warm:6.2f} s, {warm_peak:.0f} MB  "
               f"= {warm / base:.2f}× the build without photos (target ≤ 1.3×)")
         print(f"  print-shop PDF: {pdf / 1e6:.1f} MB = {pdf / jpeg_bytes:.2f}× the photos saved "
               f"once as JPEG at print size ({jpeg_bytes / 1e6:.1f} MB; target ≤ 1.3×)")

@@ -28,11 +28,13 @@ MAX_LISTED = 20  # gaps named one by one; beyond, one line counts them
 def check_translations(deck: Deck, diags: Diagnostics) -> None:
     """What `validate` checks in i18n/: every file, every entry, for every listed language."""
     check_folder(deck.root, deck.languages, diags)
-    known = {e.context: e.text for e in extract(deck) if e.context != ENGINE}
-    for language in deck.languages[1:]:
-        path = po_path(deck.root, language)
-        if path.exists():
-            read(path, known, diags)
+    paths = [path for language in deck.languages[1:]
+             if (path := po_path(deck.root, language)).exists()]
+    if not paths:
+        return  # a deck in one language: nothing to read, and no catalogue to build
+    known = {e.context: e.text for e in extract(deck, engine=False)}
+    for path in paths:
+        read(path, known, diags)
 
 
 def in_language(deck: Deck, language: str, *, strict: bool = False, gaps: bool = True

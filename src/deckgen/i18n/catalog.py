@@ -52,8 +52,9 @@ _LIST_TYPES = ("list",)
 _TEXT_TYPES = ("text", "markup")
 
 
-def extract(deck: Deck) -> list[Entry]:
-    """Every translatable text of the deck, in reading order, each context once."""
+def extract(deck: Deck, *, engine: bool = True) -> list[Entry]:
+    """Every translatable text of the deck, in reading order, each context once; without
+    `engine`, the deck's own texts only (the engine's words cost a parse of its source)."""
     out: list[Entry] = []
     out.append(Entry("deck/title", deck.title))
     if deck.subtitle:
@@ -75,7 +76,8 @@ def extract(deck: Deck) -> list[Entry]:
             out.append(Entry(f"catalogue/{i}/note", item.note))
     if deck.workbook is not None:
         out += [Entry(ctx, text, pos) for ctx, text, pos in walk(deck.workbook, "workbook")]
-    out += [Entry(ENGINE, text) for text in engine_words(deck)]
+    if engine:
+        out += [Entry(ENGINE, text) for text in engine_words(deck)]
     seen: set[str] = set()
     unique = []
     for entry in out:
