@@ -250,3 +250,10 @@ def test_only_a_section_with_a_table_takes_column_heads() -> None:
     ]
     assert parsed("sections: {catalogue: {columns: [Dish]}}").sections["catalogue"].columns == (
         "Dish",)
+
+
+def test_an_empty_checklist_stage_is_reported_not_dropped() -> None:
+    workbook, diags = parse("checklist:\n  - {when: Before, items: []}\n")
+    assert workbook is None
+    assert [(d.field, d.message) for d in diags.sorted()] == [("checklist[0].items", "is empty")]
+    assert "at least one item" in (diags.sorted()[0].hint or "")

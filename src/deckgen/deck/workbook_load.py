@@ -63,7 +63,7 @@ from deckgen.deck.workbook_readers import (
     _texts,
     _worksheet_kind,
 )
-from deckgen.deck.yamlsrc import Node, Scalar, Seq, join
+from deckgen.deck.yamlsrc import Node, Scalar, join
 from deckgen.diagnostics import Diagnostics, did_you_mean
 
 
@@ -163,11 +163,8 @@ def _stage(node: Node, path: str, diags: Diagnostics) -> ChecklistStage | None:
     if entry is None:
         return None
     when = _field(entry, "when", path, diags, max_len=80)
-    items = _texts(entry, "items", path, diags)
-    items_node = entry.get("items")
-    if not items and isinstance(items_node, Seq) and len(items_node) == 0:
-        diags.add(items_node.pos, join(path, "items"), "is empty",
-                  "a checklist stage needs at least one item, or leave the stage out")
+    items = _texts(entry, "items", path, diags,
+                   empty_hint="a checklist stage needs at least one item, or leave the stage out")
     return None if when is None or not items else ChecklistStage(when, items)
 
 def _materials(node: Node | None, diags: Diagnostics) -> Materials | None:

@@ -119,8 +119,14 @@ def _missing(node: Node | None) -> bool:
 def _field(entry: Map, key: str, path: str, diags: Diagnostics, max_len: int = 2000) -> str | None:
     return yamlsrc.text(entry.get(key), join(path, key), diags, max_len=max_len)
 
-def _texts(entry: Map, key: str, path: str, diags: Diagnostics) -> tuple[str, ...]:
-    return yamlsrc.text_list(entry.get(key), join(path, key), diags)
+def _texts(entry: Map, key: str, path: str, diags: Diagnostics,
+           empty_hint: str | None = None) -> tuple[str, ...]:
+    """A list of texts; with `empty_hint`, an empty list is reported, as `_list_of` does."""
+    node = entry.get(key)
+    if empty_hint is not None and isinstance(node, yamlsrc.Seq) and len(node) == 0:
+        diags.add(node.pos, join(path, key), "is empty", empty_hint)
+        return ()
+    return yamlsrc.text_list(node, join(path, key), diags)
 
 def _paragraphs(node: Node | None, path: str, diags: Diagnostics) -> tuple[str, ...]:
     """Text that may be written as one block or as a list of paragraphs."""
