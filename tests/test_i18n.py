@@ -148,6 +148,12 @@ def test_unparsable_and_non_utf8_po(make_deck: Callable[..., Path]) -> None:
     result = run("validate", str(root))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "i18n/ru.po:7:1: is not a valid .po file" in result.output
+    # An unclosed string, which polib would drop without a word, is named at its line.
+    path.write_text('msgid ""\nmsgstr ""\n\nmsgctxt "deck/title"\nmsgid "Test Deck"\n'
+                    'msgstr "Тест\n', encoding="utf-8")
+    result = run("validate", str(root))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "i18n/ru.po:6:1: a quoted text is not closed on this line" in result.output
     path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n',
                     encoding="utf-8")
     result = run("validate", str(root))

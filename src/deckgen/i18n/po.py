@@ -23,6 +23,9 @@ FOLDER = "i18n"
 TEMPLATE = "deck.pot"
 MAX_PO_BYTES = 20_000_000  # far beyond a deck's texts in any language; a bigger file is a mistake
 # A placeholder's name must survive translation; its `|lower` may go (German capitalises nouns).
+# A keyword line or a continuation line of a .po file: its string must be closed on the line.
+_PO_STRING = re.compile(r'^(#~ ?)?((msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+)?'
+                        r'"(?:[^"\\]|\\.)*"\s*$')
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_-]*)(?:\|lower)?\}")
 _WRAP = 0  # no wrapping: one line per entry keeps diffs and diagnostics' lines readable
 
@@ -151,6 +154,8 @@ def read(path: Path, known: dict[str, str] | None, diags: Diagnostics
                   f"declares charset {charset.group(1)}; translations are UTF-8",
                   "write `charset=UTF-8` and save the file as UTF-8")
         return {}
+    if _unclosed_strings(path, text, diags):
+        return {}
     try:
         po = polib.pofile(text, wrapwidth=_WRAP)
     except (OSError, ValueError) as error:
@@ -172,6 +177,23 @@ def read(path: Path, known: dict[str, str] | None, diags: Diagnostics
             _check_text(entry.msgid, entry.msgstr, pos, context, diags)
         out[(context, entry.msgid)] = Translation(entry.msgstr, entry.fuzzy, pos)
     return out
+
+
+def _unclosed_strings(path: Path, text: str, diags: Diagnostics) -> bool:
+    """Lines whose quoted string is not closed: polib would drop such an entry without a word,
+    and its text would fall back to the source language as if it were never translated."""
+    found = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        # Other mistakes (a keyword without its text, a stray line) are polib's to report.
+        has_string = '"' in stripped and (stripped.startswith('"')
+                                          or re.match(r"(#~ ?)?msg", stripped))
+        if has_string and not _PO_STRING.match(stripped):
+            diags.add(Pos(path, number, line.index(stripped[0]) + 1), "",
+                      "a quoted text is not closed on this line",
+                      'end it with " (write \\" for a quote inside the text)')
+            found = True
+    return found
 
 
 def _unknown(context: str) -> str:
